@@ -1,0 +1,110 @@
+//! Header field access. `count` and `value_len` are atomics because a peer updates them while we
+//! may be looking (Go's worker bumps `count` on every run); the rest are volatile because the
+//! compiler must not cache or elide accesses to memory another process writes.
+
+use core::mem::offset_of;
+use core::ptr;
+use core::sync::atomic::{AtomicI64, AtomicIsize, Ordering};
+
+use super::SharedMem;
+use crate::layout::ShmHeader;
+
+impl SharedMem {
+    fn field_ptr<T>(&self, offset: usize) -> *mut T {
+        // In bounds: offsets come from `offset_of!` on the header, and the mapping is at least
+        // the header's size (safety model, fact 1).
+        self.base.wrapping_add(offset).cast()
+    }
+
+    pub(super) fn count_atomic(&self) -> &AtomicI64 {
+        // SAFETY: facts 1 and 2 of the module's safety model: in bounds, 8-aligned (page-aligned
+        // base, offset 0, asserted in layout), and only ever accessed atomically by us.
+        unsafe { &*self.field_ptr::<AtomicI64>(offset_of!(ShmHeader, count)) }
+    }
+
+    pub(super) fn value_len_atomic(&self) -> &AtomicIsize {
+        // SAFETY: as for `count_atomic`; the offset's alignment is asserted in layout.
+        unsafe { &*self.field_ptr::<AtomicIsize>(offset_of!(ShmHeader, value_len)) }
+    }
+
+    fn read_u64(&self, offset: usize) -> u64 {
+        // SAFETY: safety model facts 1 and 2; alignment of the u64 fields follows from
+        // `#[repr(C)]` placing them at offsets aligned for `u64` on this target.
+        unsafe { ptr::read_volatile(self.field_ptr::<u64>(offset)) }
+    }
+
+    fn write_u64(&mut self, offset: usize, value: u64) {
+        // SAFETY: as in `read_u64`.
+        unsafe { ptr::write_volatile(self.field_ptr::<u64>(offset), value) }
+    }
+
+    /// `count` (relaxed atomic load): runs the worker made since the coordinator reset it.
+    pub fn count(&self) -> i64 {
+        self.count_atomic().load(Ordering::Relaxed)
+    }
+
+    /// Stores `count` (relaxed); the coordinator sets it to 0 before each call.
+    pub fn set_count(&self, count: i64) {
+        self.count_atomic().store(count, Ordering::Relaxed)
+    }
+
+    /// `value_len` exactly as stored (acquire load), which may be out of range; use
+    /// [`value_len`](Self::value_len) for a checked length.
+    pub fn value_len_raw(&self) -> isize {
+        self.value_len_atomic().load(Ordering::Acquire)
+    }
+
+    /// The worker's saved PRNG state.
+    pub fn rand_state(&self) -> u64 {
+        self.read_u64(offset_of!(ShmHeader, rand_state))
+    }
+
+    /// Stores the PRNG state field.
+    pub fn set_rand_state(&mut self, value: u64) {
+        self.write_u64(offset_of!(ShmHeader, rand_state), value)
+    }
+
+    /// The worker's saved PRNG increment.
+    pub fn rand_inc(&self) -> u64 {
+        self.read_u64(offset_of!(ShmHeader, rand_inc))
+    }
+
+    /// Stores the PRNG increment field.
+    pub fn set_rand_inc(&mut self, value: u64) {
+        self.write_u64(offset_of!(ShmHeader, rand_inc), value)
+    }
+
+    /// `rawInMem`: any non-zero byte counts as true, since a peer may store any byte there.
+    pub fn raw_in_mem(&self) -> bool {
+        // SAFETY: safety model facts 1 and 2; read as `u8`, never as `bool`.
+        unsafe { ptr::read_volatile(self.field_ptr::<u8>(offset_of!(ShmHeader, raw_in_mem))) != 0 }
+    }
+
+    /// Stores `rawInMem` as 0 or 1.
+    pub fn set_raw_in_mem(&mut self, value: bool) {
+        // SAFETY: as in `raw_in_mem`.
+        unsafe {
+            ptr::write_volatile(
+                self.field_ptr::<u8>(offset_of!(ShmHeader, raw_in_mem)),
+                u8::from(value),
+            )
+        }
+    }
+
+    /// A snapshot of the header, read field by field (not atomically as a whole).
+    pub fn header(&self) -> ShmHeader {
+        ShmHeader {
+            count: self.count(),
+            value_len: self.value_len_raw(),
+            rand_state: self.rand_state(),
+            rand_inc: self.rand_inc(),
+            raw_in_mem: self.raw_in_mem(),
+        }
+    }
+
+    /// Pointer to the header inside the mapping, for handing to C. Valid until close; Rust code
+    /// should use the field accessors instead.
+    pub fn header_ptr(&self) -> *mut ShmHeader {
+        self.base.cast()
+    }
+}
