@@ -10,6 +10,7 @@ pub mod capi;
 pub mod error;
 pub mod layout;
 pub mod region;
+pub mod worker;
 
 pub use error::{Error, ErrorKind, Result};
 pub use layout::{ShmHeader, GO_WORKER_VALUE_CAPACITY, HEADER_SIZE};

@@ -1,0 +1,225 @@
+//! Runs/s of one real Go worker driven two ways in the same run:
+//!
+//! - `gofuzz_shm`: [`Worker::run`] — warmup call, response parsed with serde, coverage decoded
+//!   from base64 into the result;
+//! - `minimal`: the limit — the same binary and descriptors, the entry written into the region,
+//!   a precomputed call line written, one response line read, nothing parsed.
+//!
+//! Criterion measures each; then an interleaved measurement (alternating blocks of runs, so both
+//! see the same machine load) prints the runs/s of both and their ratio. Run with
+//! `cargo bench --bench worker`.
+
+use std::ffi::OsString;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Write};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use criterion::{black_box, Criterion, Throughput};
+use gofuzz_shm::worker::{Outcome, Worker, WorkerOptions};
+use gofuzz_shm::SharedMem;
+
+const TARGET: &str = "FuzzAccept";
+const ENTRIES: [&[u8]; 2] = [
+    b"go test fuzz v1\n[]byte(\"abcd\")\n",
+    b"go test fuzz v1\n[]byte(\"123\")\n",
+];
+
+fn build_binary() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench-fuzz.test");
+    let status = Command::new("go")
+        .current_dir(manifest.join("testdata/gotargets"))
+        .args(["test", "-c", "-fuzz", TARGET, "-o"])
+        .arg(&out)
+        .arg(".")
+        .status()
+        .expect("the go tool runs");
+    assert!(status.success());
+    out
+}
+
+/// The minimal host: spawn with fds 3/4/5, then per input write the entry, write a fixed
+/// call line, read one line.
+struct Minimal {
+    child: Child,
+    mem: SharedMem,
+    calls: File,
+    responses: BufReader<File>,
+    line: Vec<u8>,
+}
+
+impl Minimal {
+    const CALL: &'static [u8] =
+        b"{\"Fuzz\":{\"Timeout\":0,\"Limit\":0,\"Warmup\":true,\"CoverageData\":null}}\n";
+
+    fn start(binary: &Path, cache: &Path) -> Minimal {
+        let mem = SharedMem::create(gofuzz_shm::GO_WORKER_VALUE_CAPACITY).unwrap();
+        let (in_r, in_w) = pipe();
+        let (out_r, out_w) = pipe();
+        // High numbers so the dup2 calls below cannot clobber each other.
+        let sources = [
+            dup_high(in_r.as_raw_fd()),
+            dup_high(out_w.as_raw_fd()),
+            dup_high(mem.fd()),
+        ];
+        let raw = [
+            sources[0].as_raw_fd(),
+            sources[1].as_raw_fd(),
+            sources[2].as_raw_fd(),
+        ];
+        let mut command = Command::new(binary);
+        let mut cache_arg = OsString::from("-test.fuzzcachedir=");
+        cache_arg.push(cache);
+        command
+            .arg("-test.fuzzworker")
+            .arg("-test.paniconexit0")
+            .arg(cache_arg)
+            .arg(format!("-test.fuzz=^{TARGET}$"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        // SAFETY: only dup2, async-signal-safe, between fork and exec.
+        unsafe {
+            command.pre_exec(move || {
+                for (target, source) in (3..).zip(raw) {
+                    if libc::dup2(source, target) < 0 {
+                        return Err(std::io::Error::last_os_error());
+                    }
+                }
+                Ok(())
+            });
+        }
+        let child = command.spawn().unwrap();
+        drop(command);
+        drop((sources, in_r, out_w));
+        let mut minimal = Minimal {
+            child,
+            mem,
+            calls: File::from(in_w),
+            responses: BufReader::with_capacity(1 << 20, File::from(out_r)),
+            line: Vec::with_capacity(1 << 20),
+        };
+        minimal.calls.write_all(b"{\"Ping\":{}}\n").unwrap();
+        minimal.read_line();
+        minimal
+    }
+
+    fn read_line(&mut self) {
+        self.line.clear();
+        let n = self.responses.read_until(b'\n', &mut self.line).unwrap();
+        assert!(n > 0, "the worker closed fuzz_out");
+    }
+
+    fn run(&mut self, entry: &[u8]) {
+        self.mem.set_count(0);
+        self.mem.set_value(entry).unwrap();
+        self.calls.write_all(Self::CALL).unwrap();
+        self.read_line();
+    }
+}
+
+impl Drop for Minimal {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn pipe() -> (OwnedFd, OwnedFd) {
+    let mut fds = [-1; 2];
+    // SAFETY: room for two descriptors.
+    assert_eq!(unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) }, 0);
+    // SAFETY: fresh descriptors.
+    unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) }
+}
+
+fn dup_high(fd: i32) -> OwnedFd {
+    // SAFETY: duplicating a descriptor we hold.
+    let new = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 10) };
+    assert!(new >= 0);
+    // SAFETY: fresh descriptor.
+    unsafe { OwnedFd::from_raw_fd(new) }
+}
+
+fn ours(worker: &mut Worker, i: usize) -> usize {
+    let r = worker.run(ENTRIES[i % 2]).unwrap();
+    debug_assert_eq!(r.outcome, Outcome::Ok);
+    r.coverage.len()
+}
+
+/// Alternating blocks of `block` runs per host, `rounds` times; median runs/s of each.
+fn interleaved(
+    worker: &mut Worker,
+    minimal: &mut Minimal,
+    rounds: usize,
+    block: usize,
+) -> (f64, f64) {
+    let mut rates = (Vec::new(), Vec::new());
+    for _ in 0..rounds {
+        let t = Instant::now();
+        for i in 0..block {
+            minimal.run(ENTRIES[i % 2]);
+        }
+        rates.0.push(block as f64 / t.elapsed().as_secs_f64());
+        let t = Instant::now();
+        for i in 0..block {
+            black_box(ours(worker, i));
+        }
+        rates.1.push(block as f64 / t.elapsed().as_secs_f64());
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(|a, b| a.total_cmp(b));
+        v[v.len() / 2]
+    };
+    (median(&mut rates.0), median(&mut rates.1))
+}
+
+fn main() {
+    let binary = build_binary();
+    let cache = tempfile::tempdir().unwrap();
+    let mut minimal = Minimal::start(&binary, cache.path());
+    let mut worker = Worker::start(WorkerOptions::new(&binary, TARGET)).unwrap();
+    let coverage = ours(&mut worker, 0);
+    assert!(
+        coverage > 0,
+        "the benchmark binary must carry coverage counters"
+    );
+
+    let mut criterion = Criterion::default()
+        .configure_from_args()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(5));
+    {
+        let mut group = criterion.benchmark_group("worker_run");
+        group.throughput(Throughput::Elements(1));
+        let mut i = 0;
+        group.bench_function("minimal", |b| {
+            b.iter(|| {
+                i += 1;
+                minimal.run(ENTRIES[i % 2])
+            })
+        });
+        group.bench_function("gofuzz_shm", |b| {
+            b.iter(|| {
+                i += 1;
+                ours(&mut worker, i)
+            })
+        });
+        group.finish();
+    }
+    criterion.final_summary();
+
+    let (min_rate, our_rate) = interleaved(&mut worker, &mut minimal, 21, 2000);
+    println!(
+        "interleaved (21 rounds x 2000 runs each, median; {coverage} coverage counters):\n  \
+         minimal host    {min_rate:>9.0} runs/s\n  gofuzz-shm host {our_rate:>9.0} runs/s\n  \
+         ratio {:.3}",
+        our_rate / min_rate
+    );
+    drop(minimal);
+    worker.stop().unwrap();
+}

@@ -1,0 +1,343 @@
+//! [`Worker`]: the region, the current worker process, and one call at a time with timeouts,
+//! death detection and transparent restarts.
+
+use std::ffi::OsString;
+use std::io;
+use std::time::{Duration, Instant};
+
+use tempfile::TempDir;
+
+use super::options::{WorkerOptions, START};
+use super::process::{Exit, LineRead, Process};
+use super::rpc::{self, Call, FuzzArgs};
+use super::{Outcome, RunResult};
+use crate::error::{Error, Result};
+use crate::region::SharedMem;
+
+/// Go's `workerTimeoutDuration`: each step of the stop sequence, and how long a worker that
+/// closed fuzz_out may take to exit before it is killed.
+pub(super) const STOP_STEP: Duration = Duration::from_secs(1);
+
+const CALL: &str = "worker call";
+
+/// A Go fuzz worker process hosted by this library, with its region. See the
+/// [module documentation](super).
+pub struct Worker {
+    pub(super) options: WorkerOptions,
+    /// Full argument list of the worker process.
+    pub(super) args: Vec<OsString>,
+    /// `Some` until shutdown.
+    mem: Option<SharedMem>,
+    /// Passed as `-test.fuzzcachedir` (a worker does not use it, but requires it).
+    cache_dir: Option<TempDir>,
+    pub(super) process: Option<Process>,
+    /// The current process holds a coverage mask from an earlier fuzz call.
+    pub(super) mask_sent: bool,
+    /// Counters in the binary, once a successful warmup run has shown them.
+    pub(super) coverage_len: Option<usize>,
+    restarts: u64,
+    pub(super) ping_call: Vec<u8>,
+    warmup_call: Vec<u8>,
+    /// The last response line.
+    pub(super) line: Vec<u8>,
+    pub(super) last: Last,
+}
+
+/// Storage behind the borrowed [`RunResult`] of the last call.
+#[derive(Debug)]
+pub(super) struct Last {
+    pub(super) outcome: Outcome,
+    pub(super) message: String,
+    pub(super) coverage: Vec<u8>,
+    pub(super) entry: Vec<u8>,
+    pub(super) count: i64,
+    pub(super) duration: Duration,
+    pub(super) exit: Option<Exit>,
+    pub(super) rand_state: u64,
+    pub(super) rand_inc: u64,
+}
+
+/// How a call ended, from the transport's point of view.
+pub(super) enum Reply {
+    /// The response line is in `Worker::line`.
+    Answered,
+    /// The worker closed fuzz_out (died); reaped.
+    Died { exit: Exit, output: String },
+    /// No answer in time; killed and reaped.
+    TimedOut { exit: Exit, output: String },
+}
+
+/// How long to wait for the response of a call.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Wait {
+    /// Hard limit after sending.
+    pub(super) limit: Option<Duration>,
+    /// While fuzzing or minimizing: a stretch this long in which the header's `count` does not
+    /// move means the current run hangs.
+    pub(super) progress: Option<Duration>,
+}
+
+impl Worker {
+    /// Creates the region (a `fuzz-*` temporary file of `value_capacity` value bytes, as Go's
+    /// coordinator does), starts the worker and pings it. Fails with a message that says why
+    /// when the binary cannot be started, is not a Go test binary, has no fuzz target of that
+    /// name, or the target fails before calling `F.Fuzz`, including what the worker printed.
+    pub fn start(mut options: WorkerOptions) -> Result<Worker> {
+        options.validate()?;
+        if options.binary.is_relative() {
+            let cwd = std::env::current_dir().map_err(|e| Error::io(START, e))?;
+            options.binary = cwd.join(&options.binary);
+        }
+        let mem = SharedMem::create(options.value_capacity)?;
+        let cache_dir = tempfile::Builder::new()
+            .prefix("gofuzz-shm-cache-")
+            .tempdir()
+            .map_err(|e| Error::io(START, e))?;
+        let mut fuzz_cache_arg = OsString::from("-test.fuzzcachedir=");
+        fuzz_cache_arg.push(cache_dir.path());
+        let mut args: Vec<OsString> = vec![
+            "-test.fuzzworker".into(),
+            "-test.paniconexit0".into(),
+            fuzz_cache_arg,
+            format!("-test.fuzz=^{}$", options.target).into(),
+        ];
+        args.extend(options.args.iter().cloned());
+        let warmup = Call::Fuzz(FuzzArgs {
+            timeout: 0,
+            limit: 0,
+            warmup: true,
+            coverage_data: None,
+        });
+        let mut worker = Worker {
+            options,
+            args,
+            mem: Some(mem),
+            cache_dir: Some(cache_dir),
+            process: None,
+            mask_sent: false,
+            coverage_len: None,
+            restarts: 0,
+            ping_call: rpc::encode_call(&Call::Ping {}),
+            warmup_call: rpc::encode_call(&warmup),
+            line: Vec::with_capacity(64 << 10),
+            last: Last {
+                outcome: Outcome::Ok,
+                message: String::new(),
+                coverage: Vec::new(),
+                entry: Vec::new(),
+                count: 0,
+                duration: Duration::ZERO,
+                exit: None,
+                rand_state: 0,
+                rand_inc: 0,
+            },
+        };
+        worker.start_process()?;
+        Ok(worker)
+    }
+
+    /// The region shared with the worker. Between calls it holds the last entry sent (or, after
+    /// a minimize, the result) and the header the worker left.
+    pub fn region(&self) -> &SharedMem {
+        self.mem.as_ref().expect("the region lives until shutdown")
+    }
+
+    pub(super) fn region_mut(&mut self) -> &mut SharedMem {
+        self.mem.as_mut().expect("the region lives until shutdown")
+    }
+
+    /// The options the worker was started with (the binary path made absolute).
+    pub fn options(&self) -> &WorkerOptions {
+        &self.options
+    }
+
+    /// Process id of the current worker process, `None` between a death and the next call.
+    pub fn pid(&self) -> Option<u32> {
+        self.process.as_ref().map(Process::id)
+    }
+
+    /// Times the worker process was started again after a death or a timeout.
+    pub fn restarts(&self) -> u64 {
+        self.restarts
+    }
+
+    /// The number of coverage counters in the binary (0 when it has none), known after the
+    /// first run that succeeded; `None` before.
+    pub fn coverage_len(&self) -> Option<usize> {
+        self.coverage_len
+    }
+
+    /// The result of the last call, as its call returned it.
+    pub fn last_result(&self) -> RunResult<'_> {
+        RunResult {
+            outcome: self.last.outcome,
+            message: &self.last.message,
+            coverage: &self.last.coverage,
+            count: self.last.count,
+            duration: self.last.duration,
+            entry: &self.last.entry,
+            exit: self.last.exit,
+            rand_state: self.last.rand_state,
+            rand_inc: self.last.rand_inc,
+        }
+    }
+
+    /// Starts a process if none is running (the first start, or after a death or timeout).
+    pub(super) fn ensure_running(&mut self) -> Result<()> {
+        if self.process.is_none() {
+            self.start_process()?;
+            self.restarts += 1;
+        }
+        Ok(())
+    }
+
+    fn start_process(&mut self) -> Result<()> {
+        self.mask_sent = false;
+        self.process = Some(self.spawn_and_ping()?);
+        Ok(())
+    }
+
+    /// Sends `call` and waits for the response line; on death or timeout the process is reaped
+    /// and gone. A worker found dead when sending (it died between calls, so not because of
+    /// this call) is restarted and the call sent again, once.
+    pub(super) fn exchange(&mut self, call: &[u8], wait: Wait) -> Result<Reply> {
+        self.ensure_running()?;
+        let mut retried = false;
+        loop {
+            let process = self.process.as_mut().expect("ensure_running started one");
+            match process.send(call) {
+                Ok(()) => break,
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe && !retried => {
+                    retried = true;
+                    if let Some(mut dead) = self.process.take() {
+                        dead.reap_after_eof(STOP_STEP)
+                            .map_err(|e| Error::io(CALL, e))?;
+                    }
+                    self.ensure_running()?;
+                }
+                Err(e) => return Err(Error::io(CALL, e)),
+            }
+        }
+        let sent = Instant::now();
+        let hard = wait.limit.map(|limit| sent + limit);
+        let mem = self.mem.as_ref().expect("the region lives until shutdown");
+        let mut progress_mark = (sent, mem.count());
+        let process = self.process.as_mut().expect("running");
+        let read = loop {
+            let soft = wait.progress.map(|p| progress_mark.0 + p);
+            let deadline = match (hard, soft) {
+                (Some(h), Some(s)) => Some(h.min(s)),
+                (h, s) => h.or(s),
+            };
+            let read = process
+                .read_line(&mut self.line, deadline)
+                .map_err(|e| Error::io(CALL, e))?;
+            if read == LineRead::Timeout && hard.map_or(true, |h| Instant::now() < h) {
+                // Only the progress deadline passed: go on while runs are still being made.
+                let count = mem.count();
+                if count != progress_mark.1 {
+                    progress_mark = (Instant::now(), count);
+                    continue;
+                }
+            }
+            break read;
+        };
+        Ok(match read {
+            LineRead::Line(_) => Reply::Answered,
+            LineRead::Eof => {
+                let mut dead = self.process.take().expect("running");
+                let exit = dead
+                    .reap_after_eof(STOP_STEP)
+                    .map_err(|e| Error::io(CALL, e))?;
+                Reply::Died {
+                    exit,
+                    output: dead.output_text(),
+                }
+            }
+            LineRead::Timeout => {
+                let mut hung = self.process.take().expect("running");
+                let exit = hung.kill(STOP_STEP).map_err(|e| Error::io(CALL, e))?;
+                Reply::TimedOut {
+                    exit,
+                    output: hung.output_text(),
+                }
+            }
+        })
+    }
+
+    /// Sends the precomputed warmup call: run the entry in the region exactly once.
+    pub(super) fn exchange_warmup(&mut self) -> Result<Reply> {
+        let call = std::mem::take(&mut self.warmup_call);
+        let wait = Wait {
+            limit: Some(self.options.timeout),
+            progress: None,
+        };
+        let reply = self.exchange(&call, wait);
+        self.warmup_call = call;
+        reply
+    }
+
+    /// A protocol violation: the worker answered something that is not the expected JSON. The
+    /// process is killed (its state is unknown) and restarted by the next call.
+    pub(super) fn protocol_error(&mut self, what: &str, err: impl std::fmt::Display) -> Error {
+        let line = String::from_utf8_lossy(&self.line[..self.line.len().min(200)]).into_owned();
+        if let Some(mut process) = self.process.take() {
+            let _ = process.kill(STOP_STEP);
+        }
+        Error::new(
+            crate::error::ErrorKind::Io,
+            CALL,
+            format!("the worker's {what} is not valid: {err}; it began {line:?}"),
+        )
+    }
+
+    /// Stops the worker the way Go's coordinator does (close fuzz_in; SIGINT after 1 s;
+    /// SIGKILL after another), reaps it, closes the region (removing its file) and removes the
+    /// cache directory. Returns how the last process ended (`None` when none was running). A
+    /// Go worker exits with code 70 on a clean stop after any failed run.
+    pub fn stop(mut self) -> Result<Option<Exit>> {
+        self.shutdown()
+    }
+
+    fn shutdown(&mut self) -> Result<Option<Exit>> {
+        let mut first_error = None;
+        let exit = match self.process.take() {
+            Some(mut process) => match process.stop(STOP_STEP) {
+                Ok(exit) => Some(exit),
+                Err(e) => {
+                    first_error = Some(Error::io("stop worker", e));
+                    None
+                }
+            },
+            None => None,
+        };
+        if let Some(mem) = self.mem.take() {
+            if let Err(e) = mem.close() {
+                first_error.get_or_insert(e);
+            }
+        }
+        if let Some(dir) = self.cache_dir.take() {
+            if let Err(e) = dir.close() {
+                first_error.get_or_insert(Error::io("stop worker", e));
+            }
+        }
+        first_error.map_or(Ok(exit), Err)
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        let _ = self.shutdown();
+    }
+}
+
+impl std::fmt::Debug for Worker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Worker")
+            .field("binary", &self.options.binary)
+            .field("target", &self.options.target)
+            .field("pid", &self.pid())
+            .field("restarts", &self.restarts)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,3 @@
+module gofuzzshm.example/gotargets
+
+go 1.22

@@ -1,0 +1,109 @@
+package gotargets
+
+import (
+	"bytes"
+	"os"
+	"runtime/debug"
+	"syscall"
+	"testing"
+)
+
+// FuzzAccept accepts every input; inputs take different paths through Classify.
+func FuzzAccept(f *testing.F) {
+	f.Fuzz(func(t *testing.T, b []byte) {
+		Classify(b)
+	})
+}
+
+// FuzzBehave misbehaves on chosen inputs, one way each; everything else passes.
+func FuzzBehave(f *testing.F) {
+	f.Fuzz(func(t *testing.T, b []byte) {
+		switch string(b) {
+		case "fatal":
+			t.Fatalf("rejected input %q", b)
+		case "panic":
+			panic("boom: " + string(b))
+		case "exit3":
+			os.Exit(3)
+		case "overflow":
+			// A fatal runtime error: not a panic, nothing can recover it.
+			debug.SetMaxStack(1 << 16)
+			Recurse(1 << 20)
+		case "nilmap":
+			// A panic on another goroutine kills the process; tRunner cannot catch it.
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				var m map[string]int
+				m["x"] = 1
+			}()
+			<-done
+		case "sigkill":
+			syscall.Kill(syscall.Getpid(), syscall.SIGKILL)
+			select {}
+		case "hang":
+			for {
+			}
+		}
+		Classify(b)
+	})
+}
+
+// FuzzTyped takes one argument of several types; it fails on one exact combination.
+func FuzzTyped(f *testing.F) {
+	f.Fuzz(func(t *testing.T, b []byte, s string, n int, u uint8, x float64, ok bool, r rune) {
+		if string(b) == "raw" && s == "str" && n == -7 && u == 200 && x == 1.5 && ok && r == 'é' {
+			t.Fatalf("typed failure: %q %q %d %d %v %v %q", b, s, n, u, x, ok, r)
+		}
+		Classify(b)
+	})
+}
+
+// FuzzShallow has a planted bug that Go's mutator finds quickly from almost any seed: an
+// input holding '!'. What the bug does depends on $GOTARGETS_BUG: "exit" exits the process,
+// "hang" loops forever, anything else fails the test.
+func FuzzShallow(f *testing.F) {
+	bug := os.Getenv("GOTARGETS_BUG")
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if bytes.IndexByte(b, '!') < 0 {
+			return
+		}
+		switch bug {
+		case "exit":
+			os.Exit(7)
+		case "hang":
+			for {
+			}
+		default:
+			t.Fatalf("planted bug: input %q holds '!'", b)
+		}
+	})
+}
+
+// FuzzMinimize fails on any input that contains "bug"; the minimizer shrinks to exactly "bug".
+func FuzzMinimize(f *testing.F) {
+	f.Fuzz(func(t *testing.T, b []byte, s string) {
+		if bytes.Contains(b, []byte("bug")) {
+			t.Fatalf("found bug in %d bytes", len(b))
+		}
+	})
+}
+
+// FuzzMinimizeDies fails softly on long inputs holding "bug" but kills the process on short
+// ones, so the worker dies in the middle of minimizing, with raw bytes in the region.
+func FuzzMinimizeDies(f *testing.F) {
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if bytes.Contains(b, []byte("bug")) {
+			if len(b) < 8 {
+				os.Exit(4)
+			}
+			t.Fatalf("found bug in %d bytes", len(b))
+		}
+	})
+}
+
+// FuzzFailsEarly fails before calling F.Fuzz, so a worker never becomes ready.
+func FuzzFailsEarly(f *testing.F) {
+	f.Fatalf("setup failed on purpose")
+	f.Fuzz(func(t *testing.T, b []byte) {})
+}
