@@ -7,6 +7,7 @@
 //! (see `include/gofuzz_shm.h`).
 
 pub mod capi;
+pub mod corpus;
 pub mod error;
 pub mod layout;
 pub mod region;
