@@ -39,7 +39,7 @@
 
 mod fuzz;
 mod host;
-// mod minimize;
+mod minimize;
 mod options;
 mod output;
 mod process;

@@ -13,7 +13,6 @@ use serde::{Deserialize, Serialize, Serializer};
 
 /// A call: exactly one variant is sent, as `{"Ping":{}}`, `{"Fuzz":{…}}` or `{"Minimize":{…}}`.
 #[derive(Debug, Serialize)]
-#[allow(dead_code)] // Minimize: sent by the minimize module (next commit)
 pub(crate) enum Call<'a> {
     Ping {},
     Fuzz(FuzzArgs<'a>),
@@ -70,7 +69,6 @@ pub(crate) struct FuzzResponse<'a> {
 /// The minimize call's response.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
-#[allow(dead_code)] // read by the minimize module (next commit)
 pub(crate) struct MinimizeResponse<'a> {
     pub(crate) wrote_to_mem: bool,
     #[serde(borrow)]

@@ -8,6 +8,7 @@ use super::process::Exit;
 use super::rpc::{self, FuzzResponse};
 use super::start::output_section;
 use super::{Outcome, RunResult};
+use crate::corpus::{self, Value};
 use crate::error::{Error, ErrorKind};
 
 type Result<T, E = Error> = std::result::Result<T, E>;
@@ -27,6 +28,13 @@ impl Worker {
         self.last.entry.extend_from_slice(entry);
         self.run_region_entry()?;
         Ok(self.last_result())
+    }
+
+    /// Runs the fuzz target on a single `[]byte` argument: [`run`](Self::run) on the corpus
+    /// entry [`corpus::encode`] makes of it (which the result's `entry` holds).
+    pub fn run_bytes(&mut self, data: &[u8]) -> Result<RunResult<'_>> {
+        let entry = corpus::encode(&[Value::Bytes(data.to_vec())]);
+        self.run(&entry)
     }
 
     /// Writes `entry` into the region for the next call, with `count` reset, as Go's
