@@ -35,6 +35,19 @@
 #define SHM_GO_WORKER_VALUE_CAPACITY (100 << 20)
 
 /**
+ * The bits of Go's `math.NaN()`: the only `float64` NaN written as `float64(NaN)`, and what
+ * `float64(NaN)` decodes to. Other NaNs (Rust's `f64::NAN` is `0x7ff8000000000000`) are
+ * written `math.Float64frombits(0x…)`.
+ */
+#define GO_NAN_F64_BITS 9221120237041090561
+
+/**
+ * The bits of Go's `float32(math.NaN())` on amd64 and arm64: the only `float32` NaN written
+ * as `float32(NaN)`, and what `float32(NaN)` decodes to.
+ */
+#define GO_NAN_F32_BITS 2143289344
+
+/**
  * Result of a `shm_*` call. `SHM_OK` is 0; every other value is a failure whose text
  * `shm_last_error()` holds on the calling thread.
  */
