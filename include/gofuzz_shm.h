@@ -86,10 +86,48 @@ typedef enum {
 } shm_status_t;
 
 /**
+ * What an input did, in `shm_run_result_t.outcome`.
+ */
+typedef enum {
+  /**
+   * The fuzz function returned normally (for fuzz: no failure found).
+   */
+  SHM_OUTCOME_OK = 0,
+  /**
+   * The fuzz function failed (t.Fatal, t.Error, a panic, os.Exit(0)) and the worker
+   * reported it; `message` holds Go's test output. The worker lives on.
+   */
+  SHM_OUTCOME_CRASH = 1,
+  /**
+   * The worker process exited or was killed by a signal (`exit_code` or `signal`);
+   * `message` says how and holds its output (Go prints the panic or fatal error there).
+   * The next call starts a new worker.
+   */
+  SHM_OUTCOME_WORKER_DIED = 2,
+  /**
+   * The input ran past the timeout (or Go's own 10 s watchdog in the worker fired); the
+   * worker was killed. The next call starts a new worker.
+   */
+  SHM_OUTCOME_TIMEOUT = 3,
+} shm_outcome_t;
+
+/**
  * An open region. Opaque: create it with `shm_create`, `shm_create_in`, `shm_map_file` or
  * `shm_map_fd`, release it with `shm_close`.
  */
 typedef struct shm_region_t shm_region_t;
+
+/**
+ * A hosted Go fuzz worker: a test binary built by `go test -c -fuzz=<Target>` running as a
+ * Go fuzz worker, and the region it shares with this process. Opaque: create it with
+ * `shm_worker_start`, release it with `shm_worker_stop` (which stops the process and removes
+ * the region file and the temporary directory).
+ *
+ * Thread-safety: one handle must not be used by two threads at once (calls block the calling
+ * thread until the worker answers); different handles are independent. A handle may move
+ * between threads.
+ */
+typedef struct shm_worker_t shm_worker_t;
 
 /**
  * The fixed header at the start of every region, laid out exactly as Go lays out
@@ -124,6 +162,127 @@ typedef struct {
    */
   bool raw_in_mem;
 } shm_header_t;
+
+/**
+ * How to start a worker. Always fill it with `shm_worker_options_init` first, then set the
+ * fields you need: fields may be added at the end in later versions, and
+ * `shm_worker_options_init` gives each its default.
+ */
+typedef struct {
+  /**
+   * `sizeof(shm_worker_options_t)`, set by `shm_worker_options_init`; do not change it.
+   */
+  size_t struct_size;
+  /**
+   * Path of the test binary (required). Relative paths are relative to the current
+   * directory at start time; `PATH` is not searched.
+   */
+  const char *binary;
+  /**
+   * Name of the fuzz target, e.g. "FuzzParse" (required): a Go identifier.
+   */
+  const char *target;
+  /**
+   * Extra arguments after the ones Go's coordinator passes: a NULL-terminated array, or
+   * NULL for none. Copied at start.
+   */
+  const char *const *args;
+  /**
+   * The worker's whole environment as a NULL-terminated array of "NAME=VALUE" strings, or
+   * NULL (the default) to inherit this process's environment. Copied at start.
+   */
+  const char *const *env;
+  /**
+   * Working directory of the worker, or NULL (the default) for the current one.
+   */
+  const char *dir;
+  /**
+   * Value capacity of the region in bytes: the largest corpus entry the worker can take.
+   * Default `SHM_GO_WORKER_VALUE_CAPACITY` (100 MiB, Go's); the file is sparse.
+   */
+  size_t value_capacity;
+  /**
+   * Per-call timeout in nanoseconds; default 10 s (Go's own per-run watchdog). A run, or
+   * while fuzzing or minimizing a stretch without a new run, that takes longer is a hang:
+   * the worker is killed and the call reports `SHM_OUTCOME_TIMEOUT`. It also bounds the
+   * wait for the worker's first answer at start.
+   */
+  uint64_t timeout_ns;
+} shm_worker_options_t;
+
+/**
+ * The result of `shm_worker_run`, `shm_worker_run_bytes`, `shm_worker_fuzz` and
+ * `shm_worker_minimize`. Written only when the call returns `SHM_OK`. Every pointer borrows
+ * storage inside the worker handle and stays valid until the next call on that handle
+ * (any `shm_worker_*` function taking it) or `shm_worker_stop`; copy what you keep.
+ */
+typedef struct {
+  /**
+   * What happened.
+   */
+  shm_outcome_t outcome;
+  /**
+   * NUL-terminated text; empty for `SHM_OUTCOME_OK` (except the notes of minimize). For a
+   * crash, Go's test output (`--- FAIL:` with the t.Fatalf message or the panic and stack);
+   * otherwise what happened followed by the worker's output. Never NULL.
+   */
+  const char *message;
+  /**
+   * Length of `message` in bytes, without the NUL (the text may itself contain NULs).
+   */
+  size_t message_len;
+  /**
+   * Go's coverage counters for the run: one byte per edge, rounded down to a power of two.
+   * For run: set when the outcome is OK and the binary has counters (built with
+   * `go test -c -fuzz=...` on amd64/arm64), else empty. For fuzz: the counters of the
+   * mutated input that found coverage outside the mask, else empty. Never NULL.
+   */
+  const uint8_t *coverage;
+  /**
+   * Number of bytes at `coverage`.
+   */
+  size_t coverage_len;
+  /**
+   * Runs of the fuzz function (the header's `count`): 1 for a run; runs done for fuzz and
+   * minimize.
+   */
+  int64_t count;
+  /**
+   * The worker's own measure of the call when it answered; otherwise the wall time until it
+   * died or was killed.
+   */
+  uint64_t duration_ns;
+  /**
+   * The encoded corpus entry the result is about: the input run (for run_bytes, its
+   * encoding); for fuzz the entry the mutations started from; for minimize the smallest
+   * entry known to fail. Never NULL.
+   */
+  const uint8_t *entry;
+  /**
+   * Number of bytes at `entry`.
+   */
+  size_t entry_len;
+  /**
+   * Exit code of the worker process when it exited by itself (`SHM_OUTCOME_WORKER_DIED`, or
+   * `SHM_OUTCOME_TIMEOUT` when Go's own watchdog ended it), else -1.
+   */
+  int exit_code;
+  /**
+   * Signal that killed the worker process (`SHM_OUTCOME_WORKER_DIED`; SIGKILL for
+   * `SHM_OUTCOME_TIMEOUT`), else 0.
+   */
+  int signal;
+  /**
+   * Fuzz only: the PRNG state the worker saved in the region header. With `rand_inc` and
+   * `count`, what Go's coordinator replays through Go's mutator to rebuild the mutated
+   * input; this library does not rebuild it. 0 for the other calls.
+   */
+  uint64_t rand_state;
+  /**
+   * Fuzz only: the PRNG increment the worker saved in the region header.
+   */
+  uint64_t rand_inc;
+} shm_run_result_t;
 
 #ifdef __cplusplus
 extern "C" {
@@ -279,6 +438,137 @@ shm_status_t shm_set_value(shm_region_t *region, const uint8_t *data, size_t len
  * Errors: `SHM_ERR_NULL_ARG`; `SHM_ERR_TOO_LARGE` beyond the capacity (header untouched).
  */
 shm_status_t shm_set_value_len(shm_region_t *region, size_t len);
+
+/**
+ * Fills `opts` with the defaults: every pointer NULL, Go's 100 MiB value capacity, a 10 s
+ * timeout, `struct_size` set. `NULL` is a no-op. Thread-safe.
+ */
+void shm_worker_options_init(shm_worker_options_t *opts);
+
+/**
+ * Creates a region (a `fuzz-*` file in `$TMPDIR`), starts the test binary as a Go fuzz worker
+ * with the arguments Go's coordinator gives (`-test.fuzzworker -test.paniconexit0
+ * -test.fuzzcachedir=<temporary dir> -test.fuzz=^<target>$`, then `opts->args`) and fds
+ * 3/4/5, and pings it. On success `*out` receives a handle the caller must pass to
+ * `shm_worker_stop`; on failure nothing is left running or on disk and `*out` is untouched.
+ * Thread-safe.
+ *
+ * Errors: `SHM_ERR_NULL_ARG`; `SHM_ERR_INVALID_ARG` for bad options and when the binary is not
+ * a Go test binary, has no such fuzz target, or the target fails before calling `F.Fuzz` —
+ * the last error says which, with what the worker printed; `SHM_ERR_IO` when the binary
+ * cannot be executed or does not answer within the timeout; `SHM_ERR_TOO_LARGE` for a value
+ * capacity that does not fit a mapping.
+ */
+shm_status_t shm_worker_start(const shm_worker_options_t *opts, shm_worker_t **out);
+
+/**
+ * Runs one encoded corpus entry (`go test fuzz v1` then one line per argument of the fuzz
+ * target) exactly once, unmutated (Go's warmup call), and fills `*result`. A failure of the
+ * input is an outcome, not an error: the call returns `SHM_OK` with `SHM_OUTCOME_CRASH`,
+ * `SHM_OUTCOME_WORKER_DIED` or `SHM_OUTCOME_TIMEOUT`, and after a death or a timeout the next
+ * call restarts the worker transparently. An entry whose values do not match the target's
+ * parameters is run by Go anyway and fails inside reflect (`SHM_OUTCOME_CRASH`).
+ *
+ * Errors (`*result` untouched): `SHM_ERR_NULL_ARG`; `SHM_ERR_TOO_LARGE` when the entry exceeds
+ * the value capacity (nothing sent); `SHM_ERR_INVALID_ARG` when the worker cannot parse the
+ * entry (Go's reason in the last error; the worker lives on); `SHM_ERR_IO` when the worker
+ * cannot be restarted or breaks the protocol.
+ */
+shm_status_t shm_worker_run(shm_worker_t *w,
+                            const uint8_t *entry,
+                            size_t len,
+                            shm_run_result_t *result);
+
+/**
+ * Like `shm_worker_run` for a fuzz target taking a single `[]byte`: `data` is encoded into a
+ * corpus entry for you (`result->entry` holds it).
+ */
+shm_status_t shm_worker_run_bytes(shm_worker_t *w,
+                                  const uint8_t *data,
+                                  size_t len,
+                                  shm_run_result_t *result);
+
+/**
+ * Lets Go's own mutator work from `entry` inside the worker for up to `duration_ns`
+ * nanoseconds and/or `runs` runs (0 = no such limit; at least one is required), stopping
+ * early when a mutated input fails or — with a coverage mask — reaches coverage the mask
+ * lacks, as Go's coordinator drives its workers.
+ *
+ * `mask`/`mask_len`: Go's coverage mask (the coverage accumulated so far, one byte per
+ * counter: `mask_len` must be `shm_worker_coverage_len`), or `mask` NULL for no coverage
+ * guidance. If the counter count is not known yet, `entry` is first run once unmutated to
+ * learn it (and if that run fails, that is the result).
+ *
+ * `*result`: `count` = runs done; `SHM_OUTCOME_CRASH` with Go's failure text, or
+ * `SHM_OUTCOME_WORKER_DIED`/`SHM_OUTCOME_TIMEOUT`, when a mutated input failed; `coverage` = the
+ * counters of the input that found new coverage (empty if none); `entry` = the entry the
+ * mutations started from; `rand_state`/`rand_inc` = the worker's saved PRNG state. The mutated
+ * input itself is not rebuilt (that needs Go's mutator).
+ *
+ * Errors: as `shm_worker_run`, plus `SHM_ERR_INVALID_ARG` for no limit or a mask of the wrong
+ * length.
+ */
+shm_status_t shm_worker_fuzz(shm_worker_t *w,
+                             const uint8_t *entry,
+                             size_t len,
+                             uint64_t duration_ns,
+                             uint64_t runs,
+                             const uint8_t *mask,
+                             size_t mask_len,
+                             shm_run_result_t *result);
+
+/**
+ * Shrinks a failing entry with Go's own minimizer (one pass per `[]byte`/`string` value),
+ * for up to `duration_ns` nanoseconds and/or `runs` runs in total (0 = no such limit; at least
+ * one is required; Go's coordinator uses 60 s).
+ *
+ * `*result`: `entry` = the smallest entry known to fail, `outcome`/`message` = how it fails
+ * (`SHM_OUTCOME_CRASH` with Go's output when minimization ran normally). When a candidate
+ * killed or hung the worker, the raw bytes Go left in the region are recovered, encoded and run
+ * again to confirm; if they do not reproduce (Go can leave stale bytes), the result is the last
+ * entry known to fail, run again. An entry that does not fail comes back unchanged with
+ * `SHM_OUTCOME_OK`. `count` = runs, confirming runs included.
+ *
+ * Errors: as `shm_worker_run`, plus `SHM_ERR_INVALID_ARG` for no limit, an entry that does not
+ * decode, or one without a `[]byte`/`string` value.
+ */
+shm_status_t shm_worker_minimize(shm_worker_t *w,
+                                 const uint8_t *entry,
+                                 size_t len,
+                                 uint64_t duration_ns,
+                                 uint64_t runs,
+                                 shm_run_result_t *result);
+
+/**
+ * Stops the worker as Go's coordinator does (close its call pipe; SIGINT after 1 s; SIGKILL
+ * after another 1 s), reaps it, unmaps and removes the region file, removes the temporary
+ * directory and frees the handle — in every case, also when a step fails (the first failure is
+ * returned, `SHM_ERR_IO`). `NULL` is a no-op returning `SHM_OK`. Every pointer obtained from the
+ * handle (results, `shm_worker_region`) is invalid afterwards.
+ */
+shm_status_t shm_worker_stop(shm_worker_t *w);
+
+/**
+ * The worker's region, for direct access to the header and value: a second mapping of the
+ * same file, owned by the worker handle — do not `shm_close` it; it stays valid until
+ * `shm_worker_stop` and across worker restarts. Between calls it holds the last entry sent
+ * (after minimize, Go's result) and the header as the worker left it. Writing to it between
+ * calls is allowed; the next call overwrites `count` and the value. `NULL` for a `NULL` handle
+ * or when the mapping fails (see `shm_last_error`). Not thread-safe with other calls on `w`.
+ */
+shm_region_t *shm_worker_region(shm_worker_t *w);
+
+/**
+ * Process id of the current worker process, or -1 between a death and the next call (and for
+ * a `NULL` handle).
+ */
+int64_t shm_worker_pid(const shm_worker_t *w);
+
+/**
+ * Number of coverage counters in the binary (0 when it has none), known after the first run
+ * that succeeded; -1 before that (and for a `NULL` handle). A fuzz mask must be this long.
+ */
+int64_t shm_worker_coverage_len(const shm_worker_t *w);
 
 #ifdef __cplusplus
 }  // extern "C"

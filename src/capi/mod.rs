@@ -14,6 +14,7 @@
 pub mod boundary;
 pub mod region;
 pub mod status;
+pub mod worker;
 
 use std::ffi::c_char;
 
