@@ -151,31 +151,50 @@ fn ours(worker: &mut Worker, i: usize) -> usize {
     r.coverage.len()
 }
 
-/// Alternating blocks of `block` runs per host, `rounds` times; median runs/s of each.
+/// Rounds of one block of `block` runs per host, the order alternating between rounds; the
+/// medians of each host's runs/s and of the per-round ratio (both hosts of a round see nearly
+/// the same machine load, so the ratio is steadier than either rate).
 fn interleaved(
     worker: &mut Worker,
     minimal: &mut Minimal,
     rounds: usize,
     block: usize,
-) -> (f64, f64) {
-    let mut rates = (Vec::new(), Vec::new());
-    for _ in 0..rounds {
-        let t = Instant::now();
-        for i in 0..block {
-            minimal.run(ENTRIES[i % 2]);
-        }
-        rates.0.push(block as f64 / t.elapsed().as_secs_f64());
-        let t = Instant::now();
-        for i in 0..block {
-            black_box(ours(worker, i));
-        }
-        rates.1.push(block as f64 / t.elapsed().as_secs_f64());
+) -> (f64, f64, f64) {
+    let mut minimal_rates = Vec::new();
+    let mut our_rates = Vec::new();
+    let mut ratios = Vec::new();
+    for round in 0..rounds {
+        let mut time_minimal = || {
+            let t = Instant::now();
+            for i in 0..block {
+                minimal.run(ENTRIES[i % 2]);
+            }
+            block as f64 / t.elapsed().as_secs_f64()
+        };
+        let mut time_ours = || {
+            let t = Instant::now();
+            for i in 0..block {
+                black_box(ours(worker, i));
+            }
+            block as f64 / t.elapsed().as_secs_f64()
+        };
+        let (m, o) = if round % 2 == 0 {
+            let m = time_minimal();
+            (m, time_ours())
+        } else {
+            let o = time_ours();
+            (time_minimal(), o)
+        };
+        minimal_rates.push(m);
+        our_rates.push(o);
+        ratios.push(o / m);
     }
-    let median = |v: &mut Vec<f64>| {
-        v.sort_by(|a, b| a.total_cmp(b));
-        v[v.len() / 2]
-    };
-    (median(&mut rates.0), median(&mut rates.1))
+    (median(minimal_rates), median(our_rates), median(ratios))
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
 }
 
 fn main() {
@@ -213,12 +232,12 @@ fn main() {
     }
     criterion.final_summary();
 
-    let (min_rate, our_rate) = interleaved(&mut worker, &mut minimal, 21, 2000);
+    let (rounds, block) = (41, 1000);
+    let (min_rate, our_rate, ratio) = interleaved(&mut worker, &mut minimal, rounds, block);
     println!(
-        "interleaved (21 rounds x 2000 runs each, median; {coverage} coverage counters):\n  \
-         minimal host    {min_rate:>9.0} runs/s\n  gofuzz-shm host {our_rate:>9.0} runs/s\n  \
-         ratio {:.3}",
-        our_rate / min_rate
+        "interleaved ({rounds} rounds of {block} runs per host, medians; {coverage} coverage \
+         counters):\n  minimal host     {min_rate:>9.0} runs/s\n  gofuzz-shm host  \
+         {our_rate:>9.0} runs/s\n  ratio (per round) {ratio:.3}"
     );
     drop(minimal);
     worker.stop().unwrap();

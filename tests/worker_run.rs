@@ -4,6 +4,8 @@
 
 mod worker_common;
 
+use std::time::Duration;
+
 use gofuzz_shm::worker::{Exit, Outcome};
 use worker_common::*;
 
@@ -198,4 +200,59 @@ fn start_failures_say_why() {
     let (kind, text) = message(options("Fuzz.*"));
     assert_eq!(kind, ErrorKind::InvalidArgument);
     assert!(text.contains("not a Go identifier"), "{text}");
+}
+
+#[test]
+fn a_death_is_seen_even_when_a_child_of_the_worker_holds_its_pipes() {
+    let mut w = start("FuzzBehave");
+    let r = w.run(&bytes_entry("orphan")).unwrap();
+    assert_eq!(
+        (r.outcome, r.exit),
+        (Outcome::WorkerDied, Some(Exit::Code(5))),
+        "{}",
+        r.message
+    );
+    assert!(
+        r.duration < Duration::from_secs(3),
+        "not mistaken for a hang: {:?}",
+        r.duration
+    );
+    let pid: libc::pid_t = r
+        .message
+        .split("grandchild ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no grandchild pid in {}", r.message));
+    // SAFETY: kill(2) of the worker's orphaned child, which the target started for this test.
+    unsafe { libc::kill(pid, libc::SIGKILL) };
+    assert_eq!(w.run(&bytes_entry("fine")).unwrap().outcome, Outcome::Ok);
+}
+
+#[test]
+fn a_worker_that_died_between_calls_is_replaced_without_blaming_the_next_input() {
+    let mut w = start("FuzzBehave");
+    let pid = w.pid().unwrap() as libc::pid_t;
+    // SAFETY: pidfd_open and poll on our own worker, then SIGKILL it; the library still owns
+    // (and later reaps) the process.
+    unsafe {
+        let pidfd = libc::syscall(libc::SYS_pidfd_open, pid, 0) as i32;
+        assert!(pidfd >= 0);
+        libc::kill(pid, libc::SIGKILL);
+        let mut fds = [libc::pollfd {
+            fd: pidfd,
+            events: libc::POLLIN,
+            revents: 0,
+        }];
+        assert_eq!(
+            libc::poll(fds.as_mut_ptr(), 1, 30_000),
+            1,
+            "the worker exits"
+        );
+        libc::close(pidfd);
+    }
+    let r = w.run(&bytes_entry("fine")).unwrap();
+    assert_eq!(r.outcome, Outcome::Ok, "{}", r.message);
+    assert_eq!(w.restarts(), 1);
+    assert_ne!(w.pid(), Some(pid as u32));
 }

@@ -207,7 +207,13 @@ impl Worker {
             let process = self.process.as_mut().expect("ensure_running started one");
             match process.send(call) {
                 Ok(()) => break,
-                Err(e) if e.kind() == io::ErrorKind::BrokenPipe && !retried => {
+                Err(e)
+                    if !retried
+                        && matches!(
+                            e.kind(),
+                            io::ErrorKind::BrokenPipe | io::ErrorKind::ConnectionReset
+                        ) =>
+                {
                     retried = true;
                     if let Some(mut dead) = self.process.take() {
                         dead.reap_after_eof(STOP_STEP)

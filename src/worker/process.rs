@@ -82,7 +82,8 @@ pub(crate) struct Spawn<'a> {
 pub(crate) enum LineRead {
     /// A complete line (without its newline) is at the start of the buffer, this many bytes.
     Line(usize),
-    /// fuzz_out reached end of file: the worker closed it, almost always by exiting.
+    /// The worker is gone: fuzz_out reached end of file, or the process exited without
+    /// completing a response.
     Eof,
     /// The deadline passed first.
     Timeout,
@@ -218,6 +219,14 @@ impl Process {
         buf.append(&mut self.pending);
         let mut scanned = 0;
         loop {
+            // Fast path: Go writes each response in one write ending with its newline, and a
+            // response holds no other newline (JSON escapes them), so a buffer ending in '\n'
+            // is one whole line. Anything else in it fails to parse as a protocol error.
+            if scanned < buf.len() && buf.last() == Some(&b'\n') {
+                let end = buf.len() - 1;
+                buf.truncate(end);
+                return Ok(LineRead::Line(end));
+            }
             if let Some(pos) = memchr_newline(&buf[scanned..]) {
                 let end = scanned + pos;
                 self.pending.extend_from_slice(&buf[end + 1..]);
@@ -227,14 +236,23 @@ impl Process {
             scanned = buf.len();
             // Wait first: a worker call takes far longer than a system call, so reading before
             // waiting would nearly always find the pipe empty.
-            match self.wait_readable(deadline, Want::Response)? {
-                Ready::Yes => {}
+            let exited = match self.wait_readable(deadline, Want::Response)? {
+                Ready::Yes => false,
+                Ready::Exited => true,
                 Ready::Timeout => return Ok(LineRead::Timeout),
-            }
+            };
             let fuzz_out = self
                 .fuzz_out
                 .as_mut()
                 .ok_or_else(|| io::Error::from(io::ErrorKind::NotConnected))?;
+            if exited {
+                // Whatever it wrote before exiting is in the pipe already; read all of it.
+                while let ReadSome::Data = read_some(fuzz_out, buf)? {}
+                if memchr_newline(&buf[scanned..]).is_none() {
+                    return Ok(LineRead::Eof);
+                }
+                continue;
+            }
             if let ReadSome::Eof = read_some(fuzz_out, buf)? {
                 return Ok(LineRead::Eof);
             }
@@ -245,14 +263,18 @@ impl Process {
     /// deadline passes; drains the output pipe whenever it is readable.
     fn wait_readable(&mut self, deadline: Option<Instant>, want: Want) -> io::Result<Ready> {
         loop {
-            let target = match want {
-                Want::Response => self.fuzz_out.as_ref().map(AsRawFd::as_raw_fd),
-                Want::Exit => self.pidfd.as_ref().map(AsRawFd::as_raw_fd),
-                Want::OutputEof => None,
+            let pidfd = self.pidfd.as_ref().map(AsRawFd::as_raw_fd);
+            // While waiting for a response, the pidfd too: a worker can die without its
+            // fuzz_out reaching end of file, when a process it started inherited fd 4.
+            let (target, exit) = match want {
+                Want::Response => (self.fuzz_out.as_ref().map(AsRawFd::as_raw_fd), pidfd),
+                Want::Exit => (pidfd, None),
+                Want::OutputEof => (None, None),
             };
             let mut fds = [
                 poll_fd(target.unwrap_or(-1)),
                 poll_fd(self.output.as_ref().map_or(-1, AsRawFd::as_raw_fd)),
+                poll_fd(exit.unwrap_or(-1)),
             ];
             if target.is_none() && fds[1].fd < 0 {
                 return Ok(Ready::Yes);
@@ -278,8 +300,8 @@ impl Process {
             } else {
                 timeout_ms
             };
-            // SAFETY: `fds` is a valid array of two pollfd; negative fds are ignored by poll.
-            let n = unsafe { libc::poll(fds.as_mut_ptr(), 2, timeout_ms) };
+            // SAFETY: `fds` is a valid array of three pollfd; negative fds are ignored by poll.
+            let n = unsafe { libc::poll(fds.as_mut_ptr(), 3, timeout_ms) };
             if n < 0 {
                 let err = io::Error::last_os_error();
                 if err.kind() == io::ErrorKind::Interrupted {
@@ -292,6 +314,9 @@ impl Process {
             }
             if fds[0].fd >= 0 && fds[0].revents != 0 {
                 return Ok(Ready::Yes);
+            }
+            if fds[2].fd >= 0 && fds[2].revents != 0 {
+                return Ok(Ready::Exited);
             }
             if want == Want::OutputEof && self.output.is_none() {
                 return Ok(Ready::Yes);
@@ -433,6 +458,8 @@ enum Want {
 enum Ready {
     Yes,
     Timeout,
+    /// Waiting for a response, the process exited instead.
+    Exited,
 }
 
 enum ReadSome {

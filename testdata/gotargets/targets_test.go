@@ -2,7 +2,9 @@ package gotargets
 
 import (
 	"bytes"
+	"fmt"
 	"os"
+	"os/exec"
 	"runtime/debug"
 	"syscall"
 	"testing"
@@ -44,6 +46,17 @@ func FuzzBehave(f *testing.F) {
 		case "hang":
 			for {
 			}
+		case "orphan":
+			// The child inherits fds 3/4/5 and the output (a worker's fds are not
+			// close-on-exec), so fuzz_out does not reach end of file when the worker dies.
+			cmd := exec.Command("sleep", "60")
+			cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+			cmd.ExtraFiles = []*os.File{os.NewFile(3, "fuzz_in"), os.NewFile(4, "fuzz_out")}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintf(os.Stderr, "grandchild %d\n", cmd.Process.Pid)
+			os.Exit(5)
 		}
 		Classify(b)
 	})
