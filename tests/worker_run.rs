@@ -4,8 +4,6 @@
 
 mod worker_common;
 
-use std::time::Duration;
-
 use gofuzz_shm::worker::{Exit, Outcome};
 use worker_common::*;
 
@@ -211,11 +209,6 @@ fn a_death_is_seen_even_when_a_child_of_the_worker_holds_its_pipes() {
         (Outcome::WorkerDied, Some(Exit::Code(5))),
         "{}",
         r.message
-    );
-    assert!(
-        r.duration < Duration::from_secs(3),
-        "not mistaken for a hang: {:?}",
-        r.duration
     );
     let pid: libc::pid_t = r
         .message

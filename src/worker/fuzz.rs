@@ -2,9 +2,8 @@
 
 use std::time::{Duration, Instant};
 
-use super::host::{Reply, Wait, Worker};
+use super::host::{go_limits, Reply, Wait, Worker};
 use super::rpc::{self, Call, FuzzArgs};
-use super::run::{apply_response, Fault};
 use super::{FuzzLimits, Outcome, RunResult};
 use crate::error::{Error, ErrorKind, Result};
 
@@ -29,33 +28,7 @@ impl Worker {
     /// returned. Without a mask, a mask sent by an earlier call is neutralised (Go's worker
     /// keeps the last mask it received).
     pub fn fuzz(&mut self, entry: &[u8], limits: FuzzLimits<'_>) -> Result<RunResult<'_>> {
-        let invalid = |detail: String| Err(Error::new(ErrorKind::InvalidArgument, FUZZ, detail));
-        if limits.duration.is_none() && limits.runs.is_none() {
-            return invalid(
-                "give a duration or a run limit (or both): Go's worker would fuzz forever".into(),
-            );
-        }
-        let timeout_ns = match limits.duration {
-            Some(d) if d.is_zero() => return invalid("the duration is zero".into()),
-            Some(d) => match i64::try_from(d.as_nanos()) {
-                Ok(ns) => ns,
-                Err(_) => {
-                    return invalid(format!(
-                        "the duration {d:?} does not fit Go's time.Duration"
-                    ))
-                }
-            },
-            None => 0,
-        };
-        let limit = match limits.runs {
-            Some(0) => return invalid("the run limit is zero".into()),
-            Some(n) => match i64::try_from(n) {
-                Ok(n) => n,
-                Err(_) => return invalid(format!("the run limit {n} does not fit Go's int64")),
-            },
-            None => 0,
-        };
-
+        let (timeout_ns, limit) = go_limits(FUZZ, limits.duration, limits.runs)?;
         let neutral_mask;
         let mask = match limits.mask {
             Some(mask) => {
@@ -67,9 +40,13 @@ impl Worker {
                 }
                 let expected = self.coverage_len.unwrap_or_default();
                 if mask.len() != expected {
-                    return invalid(format!(
-                        "the coverage mask is {} bytes; the binary has {expected} counters",
-                        mask.len()
+                    return Err(Error::new(
+                        ErrorKind::InvalidArgument,
+                        FUZZ,
+                        format!(
+                            "the coverage mask is {} bytes; the binary has {expected} counters",
+                            mask.len()
+                        ),
                     ));
                 }
                 Some(mask)
@@ -83,8 +60,6 @@ impl Worker {
         };
 
         self.put_entry(entry)?;
-        self.last.entry.clear();
-        self.last.entry.extend_from_slice(entry);
         let call = rpc::encode_call(&Call::Fuzz(FuzzArgs {
             timeout: timeout_ns,
             limit,
@@ -104,21 +79,7 @@ impl Worker {
     fn fill_fuzz_result(&mut self, reply: Reply, mask_sent: bool, elapsed: Duration) -> Result<()> {
         match reply {
             Reply::Answered => {
-                let count = self.mem_count();
-                match apply_response(&self.line, &mut self.last, count) {
-                    Ok(()) => {}
-                    Err(Fault::Internal(text)) => {
-                        return Err(Error::new(
-                            ErrorKind::InvalidArgument,
-                            FUZZ,
-                            format!("the worker could not fuzz the entry: {text}"),
-                        ))
-                    }
-                    Err(Fault::Json(e)) => {
-                        return Err(self.protocol_error("response to a fuzz call", e))
-                    }
-                    Err(Fault::Base64(e)) => return Err(self.protocol_error("coverage data", e)),
-                }
+                self.apply_fuzz_response("the worker could not fuzz the entry")?;
                 if mask_sent {
                     self.mask_sent = true;
                 }

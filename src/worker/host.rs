@@ -11,7 +11,7 @@ use super::options::{WorkerOptions, START};
 use super::process::{Exit, LineRead, Process};
 use super::rpc::{self, Call, FuzzArgs};
 use super::{Outcome, RunResult};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::region::SharedMem;
 
 /// Go's `workerTimeoutDuration`: each step of the stop sequence, and how long a worker that
@@ -75,6 +75,36 @@ pub(super) struct Wait {
     /// While fuzzing or minimizing: a stretch this long in which the header's `count` does not
     /// move means the current run hangs.
     pub(super) progress: Option<Duration>,
+}
+
+/// Go's `Timeout` and `Limit` arguments (nanoseconds and runs, 0 = none) for a call that
+/// needs at least one of them; `InvalidArgument` naming `operation` otherwise.
+pub(super) fn go_limits(
+    operation: &'static str,
+    duration: Option<Duration>,
+    runs: Option<u64>,
+) -> Result<(i64, i64)> {
+    let invalid = |detail: &str| Err(Error::new(ErrorKind::InvalidArgument, operation, detail));
+    let timeout = match duration {
+        None => 0,
+        Some(d) if d.is_zero() => return invalid("the duration is zero"),
+        Some(d) => match i64::try_from(d.as_nanos()) {
+            Ok(ns) => ns,
+            Err(_) => return invalid("the duration does not fit Go's time.Duration"),
+        },
+    };
+    let limit = match runs {
+        None => 0,
+        Some(0) => return invalid("the run limit is zero"),
+        Some(n) => match i64::try_from(n) {
+            Ok(n) => n,
+            Err(_) => return invalid("the run limit does not fit Go's int64"),
+        },
+    };
+    if (timeout, limit) == (0, 0) {
+        return invalid("give a duration or a run limit (or both): Go's worker would not stop");
+    }
+    Ok((timeout, limit))
 }
 
 impl Worker {
@@ -291,7 +321,7 @@ impl Worker {
             let _ = process.kill(STOP_STEP);
         }
         Error::new(
-            crate::error::ErrorKind::Io,
+            ErrorKind::Io,
             CALL,
             format!("the worker's {what} is not valid: {err}; it began {line:?}"),
         )

@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use super::host::{Reply, Wait, Worker};
+use super::host::{go_limits, Reply, Wait, Worker};
 use super::rpc::{self, Call, MinimizeArgs, MinimizeResponse};
 use super::{MinimizeLimits, Outcome, RunResult};
 use crate::corpus::{self, Value};
@@ -30,21 +30,9 @@ impl Worker {
     /// Errors: `InvalidArgument` when neither limit is given, when the entry does not decode
     /// (Go's worker would panic on it) or has no `[]byte`/`string` value.
     pub fn minimize(&mut self, entry: &[u8], limits: MinimizeLimits) -> Result<RunResult<'_>> {
+        let (_, runs) = go_limits(MINIMIZE, limits.duration, limits.runs)?;
         let invalid =
             |detail: String| Err(Error::new(ErrorKind::InvalidArgument, MINIMIZE, detail));
-        let (duration, runs) = match (limits.duration, limits.runs) {
-            (None, None) => return invalid("give a duration or a run limit (or both)".into()),
-            (Some(d), _) if d.is_zero() => return invalid("the duration is zero".into()),
-            (_, Some(0)) => return invalid("the run limit is zero".into()),
-            (d, r) => (d, r.map_or(Ok(0), i64::try_from)),
-        };
-        let runs = match runs {
-            Ok(runs) => runs,
-            Err(_) => return invalid("the run limit does not fit Go's int64".into()),
-        };
-        if duration.is_some_and(|d| i64::try_from(d.as_nanos()).is_err()) {
-            return invalid("the duration does not fit Go's time.Duration".into());
-        }
         let values = match corpus::decode(entry) {
             Ok(values) => values,
             Err(e) => return invalid(format!("the entry is not a valid corpus entry: {e}")),
@@ -68,7 +56,7 @@ impl Worker {
         self.region_mut().set_raw_in_mem(false);
         let mut ending = Ending::Finished;
         for (n, &index) in indices.iter().enumerate() {
-            let remaining = match duration {
+            let remaining = match limits.duration {
                 Some(d) => match d.checked_sub(started.elapsed()) {
                     Some(left) if !left.is_zero() => Some(left),
                     _ => break,
@@ -240,8 +228,6 @@ impl Worker {
     /// Runs `entry` once and makes that the result; counts the run.
     fn confirm_counting(&mut self, entry: &[u8], state: &mut Progress) -> Result<()> {
         self.put_entry(entry)?;
-        self.last.entry.clear();
-        self.last.entry.extend_from_slice(entry);
         self.run_region_entry()?;
         state.runs += self.last.count;
         Ok(())

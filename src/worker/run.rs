@@ -24,8 +24,6 @@ impl Worker {
     /// and fails inside `reflect` ("Call using int as type []uint8"): a [`Outcome::Crash`].
     pub fn run(&mut self, entry: &[u8]) -> Result<RunResult<'_>> {
         self.put_entry(entry)?;
-        self.last.entry.clear();
-        self.last.entry.extend_from_slice(entry);
         self.run_region_entry()?;
         Ok(self.last_result())
     }
@@ -38,7 +36,8 @@ impl Worker {
     }
 
     /// Writes `entry` into the region for the next call, with `count` reset, as Go's
-    /// coordinator does. Fails before changing anything when it does not fit.
+    /// coordinator does, and keeps a copy as the result's entry. Fails before changing
+    /// anything when it does not fit.
     pub(super) fn put_entry(&mut self, entry: &[u8]) -> Result<()> {
         let mem = self.region_mut();
         if entry.len() > mem.capacity() {
@@ -53,10 +52,13 @@ impl Worker {
             ));
         }
         mem.set_count(0);
-        mem.set_value(entry)
+        mem.set_value(entry)?;
+        self.last.entry.clear();
+        self.last.entry.extend_from_slice(entry);
+        Ok(())
     }
 
-    /// The warmup call on the entry already in the region and in `last.entry`; fills `last`.
+    /// The warmup call on the entry [`put_entry`](Self::put_entry) wrote; fills `last`.
     pub(super) fn run_region_entry(&mut self) -> Result<()> {
         let started = std::time::Instant::now();
         let reply = self.exchange_warmup()?;
@@ -64,24 +66,9 @@ impl Worker {
         self.last.rand_inc = 0;
         match reply {
             Reply::Answered => {
-                let count = self.mem_count();
-                match apply_response(&self.line, &mut self.last, count) {
-                    Ok(()) => {
-                        if self.last.outcome == Outcome::Ok {
-                            self.coverage_len = Some(self.last.coverage.len());
-                        }
-                    }
-                    Err(Fault::Internal(text)) => {
-                        return Err(Error::new(
-                            ErrorKind::InvalidArgument,
-                            "worker call",
-                            format!("the worker could not run the entry: {text}"),
-                        ))
-                    }
-                    Err(Fault::Json(e)) => {
-                        return Err(self.protocol_error("response to a fuzz call", e))
-                    }
-                    Err(Fault::Base64(e)) => return Err(self.protocol_error("coverage data", e)),
+                self.apply_fuzz_response("the worker could not run the entry")?;
+                if self.last.outcome == Outcome::Ok {
+                    self.coverage_len = Some(self.last.coverage.len());
                 }
             }
             Reply::Died { exit, output } => {
@@ -92,6 +79,23 @@ impl Worker {
             }
         }
         Ok(())
+    }
+
+    /// Fills `last` from the fuzz response in `line`. The worker's `InternalErr` (it could not
+    /// do the call; not a crash) is an `InvalidArgument` error prefixed with `could_not`; a
+    /// response that does not parse is a protocol error.
+    pub(super) fn apply_fuzz_response(&mut self, could_not: &str) -> Result<()> {
+        let count = self.mem_count();
+        match apply_response(&self.line, &mut self.last, count) {
+            Ok(()) => Ok(()),
+            Err(Fault::Internal(text)) => Err(Error::new(
+                ErrorKind::InvalidArgument,
+                "worker call",
+                format!("{could_not}: {text}"),
+            )),
+            Err(Fault::Json(e)) => Err(self.protocol_error("response to a fuzz call", e)),
+            Err(Fault::Base64(e)) => Err(self.protocol_error("coverage data", e)),
+        }
     }
 
     pub(super) fn mem_count(&self) -> i64 {
@@ -163,7 +167,7 @@ impl Worker {
 }
 
 /// Why a fuzz response could not be applied.
-pub(super) enum Fault {
+enum Fault {
     /// The worker could not do the call (Go's `InternalErr`).
     Internal(String),
     Json(serde_json::Error),
@@ -171,7 +175,7 @@ pub(super) enum Fault {
 }
 
 /// Fills `last` from a fuzz response line: outcome, message, coverage, count, duration.
-pub(super) fn apply_response(line: &[u8], last: &mut Last, count: i64) -> Result<(), Fault> {
+fn apply_response(line: &[u8], last: &mut Last, count: i64) -> Result<(), Fault> {
     let resp: FuzzResponse = serde_json::from_slice(line).map_err(Fault::Json)?;
     if !resp.internal_err.is_empty() {
         return Err(Fault::Internal(resp.internal_err.into_owned()));
