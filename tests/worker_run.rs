@@ -249,3 +249,14 @@ fn a_worker_that_died_between_calls_is_replaced_without_blaming_the_next_input()
     assert_eq!(w.restarts(), 1);
     assert_ne!(w.pid(), Some(pid as u32));
 }
+
+#[test]
+fn a_large_entry() {
+    use gofuzz_shm::corpus::{encode, Value};
+    let mut w = start("FuzzAccept");
+    let data: Vec<u8> = (0..2u32 << 20).map(|i| (i % 251) as u8).collect();
+    let entry = encode(&[Value::Bytes(data)]);
+    let r = w.run(&entry).unwrap();
+    assert_eq!(r.outcome, Outcome::Ok, "{}", r.message);
+    assert_eq!(r.entry.len(), entry.len());
+}

@@ -235,8 +235,16 @@ impl Worker {
         let mut retried = false;
         loop {
             let process = self.process.as_mut().expect("ensure_running started one");
-            match process.send(call) {
+            match process.send(call, Instant::now() + self.options.timeout) {
                 Ok(()) => break,
+                Err(e) if e.kind() == io::ErrorKind::TimedOut => {
+                    let mut stuck = self.process.take().expect("running");
+                    let exit = stuck.kill(STOP_STEP).map_err(|e| Error::io(CALL, e))?;
+                    return Ok(Reply::TimedOut {
+                        exit,
+                        output: stuck.output_text(),
+                    });
+                }
                 Err(e)
                     if !retried
                         && matches!(

@@ -160,50 +160,69 @@ impl Process {
         drop(command);
         drop((child_in, child_out, child_mem));
         let child = child?;
-
-        set_nonblocking(&resp_read)?;
-        set_nonblocking(&out_read)?;
-        let pidfd = open_pidfd(child.id());
-        Ok(Process {
+        // From here on, dropping `process` on an error kills and reaps the child.
+        let process = Process {
+            pidfd: open_pidfd(child.id()),
             child,
             fuzz_in: Some(call_write),
             fuzz_out: Some(File::from(resp_read)),
             output: Some(File::from(out_read)),
-            pidfd,
             log: OutputLog::default(),
             exit: None,
             pending: Vec::new(),
-        })
+        };
+        for fd in [
+            process.fuzz_in.as_ref().map(AsRawFd::as_raw_fd),
+            process.fuzz_out.as_ref().map(AsRawFd::as_raw_fd),
+            process.output.as_ref().map(AsRawFd::as_raw_fd),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            set_nonblocking(fd)?;
+        }
+        Ok(process)
     }
 
     pub(crate) fn id(&self) -> u32 {
         self.child.id()
     }
 
-    /// Sends one call. `Err` with `BrokenPipe` means the worker is gone (no signal is raised).
-    pub(crate) fn send(&mut self, mut call: &[u8]) -> io::Result<()> {
+    /// Sends one call, waiting at most until `deadline` for room in the socket (a worker that
+    /// stops reading must not block the host forever). `Err` with `BrokenPipe` (or
+    /// `ConnectionReset`) means the worker is gone, and no signal is raised; `TimedOut` that
+    /// the deadline passed.
+    pub(crate) fn send(&mut self, mut call: &[u8], deadline: Instant) -> io::Result<()> {
         let socket = self
             .fuzz_in
             .as_ref()
-            .ok_or_else(|| io::Error::from(io::ErrorKind::BrokenPipe))?;
+            .ok_or_else(|| io::Error::from(io::ErrorKind::BrokenPipe))?
+            .as_raw_fd();
         while !call.is_empty() {
             // SAFETY: send(2) reads `call.len()` bytes from a live slice into a socket we own.
-            let n = unsafe {
-                libc::send(
-                    socket.as_raw_fd(),
-                    call.as_ptr().cast(),
-                    call.len(),
-                    SEND_FLAGS,
-                )
-            };
-            if n < 0 {
-                let err = io::Error::last_os_error();
-                if err.kind() == io::ErrorKind::Interrupted {
-                    continue;
-                }
-                return Err(err);
+            let n = unsafe { libc::send(socket, call.as_ptr().cast(), call.len(), SEND_FLAGS) };
+            if n >= 0 {
+                call = &call[n as usize..];
+                continue;
             }
-            call = &call[n as usize..];
+            let err = io::Error::last_os_error();
+            match err.kind() {
+                io::ErrorKind::Interrupted => {}
+                io::ErrorKind::WouldBlock => {
+                    let mut fds = [libc::pollfd {
+                        fd: socket,
+                        events: libc::POLLOUT,
+                        revents: 0,
+                    }];
+                    // SAFETY: poll on one valid pollfd.
+                    let ready =
+                        unsafe { libc::poll(fds.as_mut_ptr(), 1, poll_timeout(Some(deadline))) };
+                    if ready == 0 {
+                        return Err(io::Error::from(io::ErrorKind::TimedOut));
+                    }
+                }
+                _ => return Err(err),
+            }
         }
         Ok(())
     }
@@ -279,14 +298,7 @@ impl Process {
             if target.is_none() && fds[1].fd < 0 {
                 return Ok(Ready::Yes);
             }
-            let timeout_ms = match deadline {
-                None => -1,
-                Some(deadline) => {
-                    let left = deadline.saturating_duration_since(Instant::now());
-                    // Round up, so that the deadline has really passed when poll times out.
-                    i32::try_from(left.as_nanos().div_ceil(1_000_000)).unwrap_or(i32::MAX)
-                }
-            };
+            let timeout_ms = poll_timeout(deadline);
             // Without a pidfd, waiting for exit polls the process every few milliseconds.
             let timeout_ms = if want == Want::Exit && target.is_none() {
                 if self.child.try_wait()?.is_some() {
@@ -517,6 +529,18 @@ fn memchr_newline(haystack: &[u8]) -> Option<usize> {
         .map(|i| offset + i)
 }
 
+/// Milliseconds until `deadline` for poll(2), rounded up so that the deadline has really
+/// passed when poll times out; -1 (no limit) for `None`.
+fn poll_timeout(deadline: Option<Instant>) -> i32 {
+    match deadline {
+        None => -1,
+        Some(deadline) => {
+            let left = deadline.saturating_duration_since(Instant::now());
+            i32::try_from(left.as_nanos().div_ceil(1_000_000)).unwrap_or(i32::MAX)
+        }
+    }
+}
+
 fn poll_fd(fd: RawFd) -> libc::pollfd {
     libc::pollfd {
         fd,
@@ -569,11 +593,11 @@ fn dup_high_raw(fd: RawFd) -> io::Result<OwnedFd> {
     Ok(unsafe { OwnedFd::from_raw_fd(new) })
 }
 
-fn set_nonblocking(fd: &OwnedFd) -> io::Result<()> {
-    // SAFETY: fcntl on a descriptor we own.
+fn set_nonblocking(fd: RawFd) -> io::Result<()> {
+    // SAFETY: fcntl on a descriptor the caller owns.
     unsafe {
-        let flags = libc::fcntl(fd.as_raw_fd(), libc::F_GETFL);
-        if flags < 0 || libc::fcntl(fd.as_raw_fd(), libc::F_SETFL, flags | libc::O_NONBLOCK) < 0 {
+        let flags = libc::fcntl(fd, libc::F_GETFL);
+        if flags < 0 || libc::fcntl(fd, libc::F_SETFL, flags | libc::O_NONBLOCK) < 0 {
             return Err(io::Error::last_os_error());
         }
     }
@@ -606,7 +630,7 @@ pub(crate) fn run_to_end(mut command: Command, limit: Duration) -> io::Result<(E
     let child = command.spawn();
     drop(command);
     let child = child?;
-    set_nonblocking(&out_read)?;
+    set_nonblocking(out_read.as_raw_fd())?;
     let mut process = Process {
         pidfd: open_pidfd(child.id()),
         child,

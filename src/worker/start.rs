@@ -27,7 +27,7 @@ impl Worker {
         let mut process = Process::spawn(&spec)
             .map_err(|e| Error::io(START, e).with_path(&self.options.binary))?;
         let deadline = Instant::now() + self.options.timeout;
-        let sent = process.send(&self.ping_call);
+        let sent = process.send(&self.ping_call, deadline);
         let read = match sent {
             Ok(()) => process
                 .read_line(&mut self.line, Some(deadline))
