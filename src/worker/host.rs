@@ -369,6 +369,12 @@ impl Worker {
     }
 }
 
+// A worker may move to another thread (calls need `&mut`, so it is never shared).
+const _: fn() = || {
+    fn assert_send<T: Send>() {}
+    assert_send::<Worker>();
+};
+
 impl Drop for Worker {
     fn drop(&mut self) {
         let _ = self.shutdown();
