@@ -1,7 +1,5 @@
 //! Letting Go's own mutator work: the fuzz call without warmup.
 
-use std::time::{Duration, Instant};
-
 use super::host::{go_limits, Reply, Wait, Worker};
 use super::rpc::{self, Call, FuzzArgs};
 use super::{FuzzLimits, Outcome, RunResult};
@@ -70,13 +68,12 @@ impl Worker {
             limit: limits.duration.map(|d| d + self.options.timeout),
             progress: Some(self.options.timeout),
         };
-        let started = Instant::now();
         let reply = self.exchange(&call, wait)?;
-        self.fill_fuzz_result(reply, mask.is_some(), started.elapsed())?;
+        self.fill_fuzz_result(reply, mask.is_some())?;
         Ok(self.last_result())
     }
 
-    fn fill_fuzz_result(&mut self, reply: Reply, mask_sent: bool, elapsed: Duration) -> Result<()> {
+    fn fill_fuzz_result(&mut self, reply: Reply, mask_sent: bool) -> Result<()> {
         match reply {
             Reply::Answered => {
                 self.apply_fuzz_response("the worker could not fuzz the entry")?;
@@ -84,15 +81,21 @@ impl Worker {
                     self.mask_sent = true;
                 }
             }
-            Reply::Died { exit, output } => self.record_death(
+            Reply::Died {
+                exit,
+                output,
+                elapsed,
+            } => self.record_death(
                 exit,
                 &output,
                 elapsed,
                 "fuzzing (the input was a mutation of the entry)",
             ),
-            Reply::TimedOut { exit, output } => {
-                self.record_timeout(exit, &output, elapsed, "a mutation of the entry")
-            }
+            Reply::TimedOut {
+                exit,
+                output,
+                elapsed,
+            } => self.record_timeout(exit, &output, elapsed, "a mutation of the entry"),
         }
         let mem = self.region();
         let (rand_state, rand_inc) = (mem.rand_state(), mem.rand_inc());

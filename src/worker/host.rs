@@ -61,10 +61,25 @@ pub(super) struct Last {
 pub(super) enum Reply {
     /// The response line is in `Worker::line`.
     Answered,
-    /// The worker closed fuzz_out (died); reaped.
-    Died { exit: Exit, output: String },
+    /// The worker died; reaped. `elapsed`: from sending the call to noticing.
+    Died {
+        exit: Exit,
+        output: String,
+        elapsed: Duration,
+    },
     /// No answer in time; killed and reaped.
-    TimedOut { exit: Exit, output: String },
+    TimedOut {
+        exit: Exit,
+        output: String,
+        elapsed: Duration,
+    },
+}
+
+enum Burial {
+    /// It died: reap it.
+    Reap,
+    /// It hangs: kill it.
+    Kill,
 }
 
 /// How long to wait for the response of a call.
@@ -228,41 +243,32 @@ impl Worker {
     }
 
     /// Sends `call` and waits for the response line; on death or timeout the process is reaped
-    /// and gone. A worker found dead when sending (it died between calls, so not because of
-    /// this call) is restarted and the call sent again, once.
+    /// and gone. A worker that died before making any run for this call (the header's `count`
+    /// is still the 0 set before the call, and the worker counts each run before making it)
+    /// died between calls or while reading the call, not because of the input: it is
+    /// restarted and the call sent again, once.
     pub(super) fn exchange(&mut self, call: &[u8], wait: Wait) -> Result<Reply> {
-        self.ensure_running()?;
-        let mut retried = false;
-        loop {
-            let process = self.process.as_mut().expect("ensure_running started one");
-            match process.send(call, Instant::now() + self.options.timeout) {
-                Ok(()) => break,
-                Err(e) if e.kind() == io::ErrorKind::TimedOut => {
-                    let mut stuck = self.process.take().expect("running");
-                    let exit = stuck.kill(STOP_STEP).map_err(|e| Error::io(CALL, e))?;
-                    return Ok(Reply::TimedOut {
-                        exit,
-                        output: stuck.output_text(),
-                    });
-                }
-                Err(e)
-                    if !retried
-                        && matches!(
-                            e.kind(),
-                            io::ErrorKind::BrokenPipe | io::ErrorKind::ConnectionReset
-                        ) =>
-                {
-                    retried = true;
-                    if let Some(mut dead) = self.process.take() {
-                        dead.reap_after_eof(STOP_STEP)
-                            .map_err(|e| Error::io(CALL, e))?;
-                    }
-                    self.ensure_running()?;
-                }
-                Err(e) => return Err(Error::io(CALL, e)),
-            }
+        let reply = self.exchange_once(call, wait)?;
+        if matches!(reply, Reply::Died { .. }) && self.region().count() == 0 {
+            return self.exchange_once(call, wait);
         }
+        Ok(reply)
+    }
+
+    fn exchange_once(&mut self, call: &[u8], wait: Wait) -> Result<Reply> {
+        self.ensure_running()?;
+        let process = self.process.as_mut().expect("ensure_running started one");
+        // The only clock reading of a call that goes well (the other is in the wait): clock
+        // reads are slow on some virtual machines.
         let sent = Instant::now();
+        match process.send(call, sent + self.options.timeout) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::TimedOut => return self.bury(Burial::Kill, sent),
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                return self.bury(Burial::Reap, sent)
+            }
+            Err(e) => return Err(Error::io(CALL, e)),
+        }
         let hard = wait.limit.map(|limit| sent + limit);
         let mem = self.mem.as_ref().expect("the region lives until shutdown");
         let mut progress_mark = (sent, mem.count());
@@ -286,26 +292,31 @@ impl Worker {
             }
             break read;
         };
-        Ok(match read {
-            LineRead::Line(_) => Reply::Answered,
-            LineRead::Eof => {
-                let mut dead = self.process.take().expect("running");
-                let exit = dead
+        match read {
+            LineRead::Line(_) => Ok(Reply::Answered),
+            LineRead::Eof => self.bury(Burial::Reap, sent),
+            LineRead::Timeout => self.bury(Burial::Kill, sent),
+        }
+    }
+
+    /// Ends the current process: reaps a dead one (after giving it `STOP_STEP` to finish
+    /// exiting) or kills a hung one, and says so with its output.
+    fn bury(&mut self, burial: Burial, sent: Instant) -> Result<Reply> {
+        let elapsed = sent.elapsed();
+        let mut process = self.process.take().expect("a running process");
+        Ok(match burial {
+            Burial::Reap => Reply::Died {
+                exit: process
                     .reap_after_eof(STOP_STEP)
-                    .map_err(|e| Error::io(CALL, e))?;
-                Reply::Died {
-                    exit,
-                    output: dead.output_text(),
-                }
-            }
-            LineRead::Timeout => {
-                let mut hung = self.process.take().expect("running");
-                let exit = hung.kill(STOP_STEP).map_err(|e| Error::io(CALL, e))?;
-                Reply::TimedOut {
-                    exit,
-                    output: hung.output_text(),
-                }
-            }
+                    .map_err(|e| Error::io(CALL, e))?,
+                output: process.output_text(),
+                elapsed,
+            },
+            Burial::Kill => Reply::TimedOut {
+                exit: process.kill(STOP_STEP).map_err(|e| Error::io(CALL, e))?,
+                output: process.output_text(),
+                elapsed,
+            },
         })
     }
 

@@ -102,12 +102,12 @@ impl Worker {
                         break;
                     }
                 }
-                Reply::Died { exit, output } => {
+                Reply::Died { exit, output, .. } => {
                     self.record_death(exit, &output, started.elapsed(), "minimizing");
                     ending = Ending::Died { index };
                     break;
                 }
-                Reply::TimedOut { exit, output } => {
+                Reply::TimedOut { exit, output, .. } => {
                     self.record_timeout(
                         exit,
                         &output,

@@ -136,10 +136,25 @@ pub(crate) fn decode_coverage(
     out: &mut Vec<u8>,
 ) -> Result<(), base64::DecodeError> {
     static DECODER: OnceLock<Simd> = OnceLock::new();
-    out.clear();
-    DECODER
-        .get_or_init(|| Simd::standard(PAD))
-        .decode_vec(&text.0, out)
+    let decoder = DECODER.get_or_init(|| Simd::standard(PAD));
+    // Sized in place rather than cleared and grown, which would zero the whole buffer on every
+    // response: successive responses of one binary have the same length.
+    out.resize(base64::decoded_len_estimate(text.0.len()), 0);
+    match decoder.decode_slice(&text.0, out) {
+        Ok(len) => {
+            out.truncate(len);
+            Ok(())
+        }
+        Err(base64::DecodeSliceError::DecodeError(e)) => {
+            out.clear();
+            Err(e)
+        }
+        // Not expected (the estimate is an upper bound); the allocating path then.
+        Err(base64::DecodeSliceError::OutputSliceTooSmall) => {
+            out.clear();
+            decoder.decode_vec(&text.0, out)
+        }
+    }
 }
 
 #[cfg(test)]

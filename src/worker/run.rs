@@ -60,7 +60,6 @@ impl Worker {
 
     /// The warmup call on the entry [`put_entry`](Self::put_entry) wrote; fills `last`.
     pub(super) fn run_region_entry(&mut self) -> Result<()> {
-        let started = std::time::Instant::now();
         let reply = self.exchange_warmup()?;
         self.last.rand_state = 0;
         self.last.rand_inc = 0;
@@ -71,12 +70,16 @@ impl Worker {
                     self.coverage_len = Some(self.last.coverage.len());
                 }
             }
-            Reply::Died { exit, output } => {
-                self.record_death(exit, &output, started.elapsed(), "running the input")
-            }
-            Reply::TimedOut { exit, output } => {
-                self.record_timeout(exit, &output, started.elapsed(), "the input")
-            }
+            Reply::Died {
+                exit,
+                output,
+                elapsed,
+            } => self.record_death(exit, &output, elapsed, "running the input"),
+            Reply::TimedOut {
+                exit,
+                output,
+                elapsed,
+            } => self.record_timeout(exit, &output, elapsed, "the input"),
         }
         Ok(())
     }
