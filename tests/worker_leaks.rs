@@ -1,6 +1,6 @@
-//! Nothing is left behind — no process (running or zombie), no descriptor, no temporary file —
-//! after deaths, timeouts, failed starts, stop, and a worker dropped without stop. One test in
-//! its own process, so the counts see only what it does.
+//! Nothing is left behind — no process (running or zombie), no descriptor, no thread, no
+//! temporary file — after deaths, timeouts, failed starts, stop, and a worker dropped without
+//! stop. One test in its own process, so the counts see only what it does.
 #![cfg(target_os = "linux")]
 
 mod worker_common;
@@ -14,6 +14,11 @@ use worker_common::*;
 
 fn open_fds() -> usize {
     std::fs::read_dir("/proc/self/fd").unwrap().count()
+}
+
+/// Threads of this process (each worker process has a watchdog thread while it runs).
+fn threads() -> usize {
+    std::fs::read_dir("/proc/self/task").unwrap().count()
 }
 
 /// Region files (`fuzz-*`) and cache directories (`gofuzz-shm-cache-*`) in `dir`.
@@ -44,6 +49,7 @@ fn nothing_leaks() {
     // This process runs only this test, so changing TMPDIR here is seen by nothing else.
     std::env::set_var("TMPDIR", tmp.path());
     let fds = open_fds();
+    let thread_count = threads();
 
     let mut w = start("FuzzBehave");
     assert_eq!(
@@ -64,6 +70,7 @@ fn nothing_leaks() {
     assert!(pids.iter().all(|&p| gone(p)));
     assert!(no_children(), "every worker process was reaped");
     assert_eq!(open_fds(), fds);
+    assert_eq!(threads(), thread_count, "every watchdog thread was joined");
     assert_eq!(ours_in(tmp.path()), Vec::<String>::new());
 
     // Deaths inside fuzz and minimize.
@@ -86,6 +93,7 @@ fn nothing_leaks() {
     assert!(pid.map_or(true, gone));
     assert!(no_children());
     assert_eq!(open_fds(), fds);
+    assert_eq!(threads(), thread_count);
     assert_eq!(ours_in(tmp.path()), Vec::<String>::new());
 
     // Failed starts.
@@ -97,5 +105,6 @@ fn nothing_leaks() {
     assert!(Worker::start(missing).is_err());
     assert!(no_children());
     assert_eq!(open_fds(), fds);
+    assert_eq!(threads(), thread_count);
     assert_eq!(ours_in(tmp.path()), Vec::<String>::new());
 }

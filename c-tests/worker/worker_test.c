@@ -351,8 +351,25 @@ static void test_region_view(void **state) {
     assert_int_equal(shm_worker_stop(w), SHM_OK);
 }
 
-static int count_fds(void) {
-    DIR *d = opendir("/proc/self/fd");
+/* The worker dies between calls (killed here); the next call must not raise SIGPIPE in this
+ * process (which keeps the default action) and must not blame its input. */
+static void test_death_between_calls(void **state) {
+    (void)state;
+    shm_worker_t *w = start("FuzzBehave");
+    pid_t pid = (pid_t)shm_worker_pid(w);
+    assert_int_equal(kill(pid, SIGKILL), 0);
+    /* Wait until it has exited, leaving it for the library to reap (WNOWAIT). */
+    siginfo_t info;
+    assert_int_equal(waitid(P_PID, (id_t)pid, &info, WEXITED | WNOWAIT), 0);
+    assert_ptr_equal(signal(SIGPIPE, SIG_DFL), SIG_DFL);
+    shm_run_result_t r = run_text(w, "fine");
+    assert_int_equal(r.outcome, SHM_OUTCOME_OK);
+    assert_true(shm_worker_pid(w) != pid);
+    assert_int_equal(shm_worker_stop(w), SHM_OK);
+}
+
+static int count_dir(const char *path) {
+    DIR *d = opendir(path);
     assert_non_null(d);
     int n = 0;
     while (readdir(d)) {
@@ -377,12 +394,14 @@ static int count_ours(const char *dir) {
     return n;
 }
 
-/* Runs last: everything above was stopped, so nothing of ours may remain. */
+/* Runs last: everything above was stopped, so nothing of ours may remain: no process, zombie,
+ * descriptor, thread or temporary file. */
 static void test_nothing_leaks(void **state) {
     (void)state;
     const char *tmp = getenv("TMPDIR");
     assert_non_null(tmp);
-    int fds = count_fds();
+    int fds = count_dir("/proc/self/fd");
+    int threads = count_dir("/proc/self/task");
     shm_worker_t *w = start("FuzzBehave");
     run_text(w, "exit3");
     run_text(w, "fine");
@@ -390,7 +409,8 @@ static void test_nothing_leaks(void **state) {
     run_text(w, "fine");
     assert_int_equal(count_ours(tmp), 2); /* the region file and the cache directory */
     assert_int_equal(shm_worker_stop(w), SHM_OK);
-    assert_int_equal(count_fds(), fds);
+    assert_int_equal(count_dir("/proc/self/fd"), fds);
+    assert_int_equal(count_dir("/proc/self/task"), threads); /* watchdog threads joined */
     assert_int_equal(count_ours(tmp), 0);
     errno = 0;
     assert_int_equal(waitpid(-1, NULL, WNOHANG), -1); /* no child left, not even a zombie */
@@ -412,6 +432,7 @@ int main(void) {
         cmocka_unit_test(test_fuzz),
         cmocka_unit_test(test_minimize),
         cmocka_unit_test(test_region_view),
+        cmocka_unit_test(test_death_between_calls),
         cmocka_unit_test(test_nothing_leaks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,6 +1,7 @@
 //! Letting Go's own mutator work: the fuzz call without warmup.
 
-use super::host::{go_limits, Reply, Wait, Worker};
+use super::host::{go_limits, Reply, Worker};
+use super::process::Deadlines;
 use super::rpc::{self, Call, FuzzArgs};
 use super::{FuzzLimits, Outcome, RunResult};
 use crate::error::{Error, ErrorKind, Result};
@@ -64,7 +65,7 @@ impl Worker {
             warmup: false,
             coverage_data: mask,
         }));
-        let wait = Wait {
+        let wait = Deadlines {
             limit: limits.duration.map(|d| d + self.options.timeout),
             progress: Some(self.options.timeout),
         };

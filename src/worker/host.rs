@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
 use super::options::{WorkerOptions, START};
-use super::process::{Exit, LineRead, Process};
+use super::process::{Deadlines, Exit, LineRead, Process};
 use super::rpc::{self, Call, FuzzArgs};
 use super::{Outcome, RunResult};
 use crate::error::{Error, ErrorKind, Result};
@@ -80,16 +80,6 @@ enum Burial {
     Reap,
     /// It hangs: kill it.
     Kill,
-}
-
-/// How long to wait for the response of a call.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Wait {
-    /// Hard limit after sending.
-    pub(super) limit: Option<Duration>,
-    /// While fuzzing or minimizing: a stretch this long in which the header's `count` does not
-    /// move means the current run hangs.
-    pub(super) progress: Option<Duration>,
 }
 
 /// Go's `Timeout` and `Limit` arguments (nanoseconds and runs, 0 = none) for a call that
@@ -247,7 +237,7 @@ impl Worker {
     /// is still the 0 set before the call, and the worker counts each run before making it)
     /// died between calls or while reading the call, not because of the input: it is
     /// restarted and the call sent again, once.
-    pub(super) fn exchange(&mut self, call: &[u8], wait: Wait) -> Result<Reply> {
+    pub(super) fn exchange(&mut self, call: &[u8], wait: Deadlines) -> Result<Reply> {
         let reply = self.exchange_once(call, wait)?;
         if matches!(reply, Reply::Died { .. }) && self.region().count() == 0 {
             return self.exchange_once(call, wait);
@@ -255,12 +245,16 @@ impl Worker {
         Ok(reply)
     }
 
-    fn exchange_once(&mut self, call: &[u8], wait: Wait) -> Result<Reply> {
+    fn exchange_once(&mut self, call: &[u8], wait: Deadlines) -> Result<Reply> {
         self.ensure_running()?;
         let process = self.process.as_mut().expect("ensure_running started one");
-        // The only clock reading of a call that goes well (the other is in the wait): clock
-        // reads are slow on some virtual machines.
+        // The only clock reading of a call that goes well: clock reads are slow on some
+        // virtual machines.
         let sent = Instant::now();
+        if process.is_gone() {
+            // It died since the last call; nothing of this call has run.
+            return self.bury(Burial::Reap, sent);
+        }
         match process.send(call, sent + self.options.timeout) {
             Ok(()) => {}
             Err(e) if e.kind() == io::ErrorKind::TimedOut => return self.bury(Burial::Kill, sent),
@@ -269,29 +263,9 @@ impl Worker {
             }
             Err(e) => return Err(Error::io(CALL, e)),
         }
-        let hard = wait.limit.map(|limit| sent + limit);
-        let mem = self.mem.as_ref().expect("the region lives until shutdown");
-        let mut progress_mark = (sent, mem.count());
-        let process = self.process.as_mut().expect("running");
-        let read = loop {
-            let soft = wait.progress.map(|p| progress_mark.0 + p);
-            let deadline = match (hard, soft) {
-                (Some(h), Some(s)) => Some(h.min(s)),
-                (h, s) => h.or(s),
-            };
-            let read = process
-                .read_line(&mut self.line, deadline)
-                .map_err(|e| Error::io(CALL, e))?;
-            if read == LineRead::Timeout && hard.map_or(true, |h| Instant::now() < h) {
-                // Only the progress deadline passed: go on while runs are still being made.
-                let count = mem.count();
-                if count != progress_mark.1 {
-                    progress_mark = (Instant::now(), count);
-                    continue;
-                }
-            }
-            break read;
-        };
+        let read = process
+            .read_line(&mut self.line, sent, wait)
+            .map_err(|e| Error::io(CALL, e))?;
         match read {
             LineRead::Line(_) => Ok(Reply::Answered),
             LineRead::Eof => self.bury(Burial::Reap, sent),
@@ -307,7 +281,7 @@ impl Worker {
         Ok(match burial {
             Burial::Reap => Reply::Died {
                 exit: process
-                    .reap_after_eof(STOP_STEP)
+                    .reap_exited(STOP_STEP)
                     .map_err(|e| Error::io(CALL, e))?,
                 output: process.output_text(),
                 elapsed,
@@ -323,7 +297,7 @@ impl Worker {
     /// Sends the precomputed warmup call: run the entry in the region exactly once.
     pub(super) fn exchange_warmup(&mut self) -> Result<Reply> {
         let call = std::mem::take(&mut self.warmup_call);
-        let wait = Wait {
+        let wait = Deadlines {
             limit: Some(self.options.timeout),
             progress: None,
         };

@@ -3,7 +3,8 @@
 
 use std::time::Instant;
 
-use super::host::{go_limits, Reply, Wait, Worker};
+use super::host::{go_limits, Reply, Worker};
+use super::process::Deadlines;
 use super::rpc::{self, Call, MinimizeArgs, MinimizeResponse};
 use super::{MinimizeLimits, Outcome, RunResult};
 use crate::corpus::{self, Value};
@@ -74,7 +75,7 @@ impl Worker {
                 keep_coverage: None,
                 index,
             }));
-            let wait = Wait {
+            let wait = Deadlines {
                 limit: remaining.map(|d| d + self.options.timeout),
                 progress: Some(self.options.timeout),
             };

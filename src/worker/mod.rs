@@ -36,6 +36,15 @@
 //! A [`Worker`] is `Send`, not shared: calls take `&mut self` and block the calling thread.
 //! Results borrow the worker until the next call. Dropping a worker stops its process as
 //! [`Worker::stop`] does and removes the region file and the cache directory.
+//!
+//! Each worker process has a watchdog thread in this process (named `gofuzz-shm-watchdog`),
+//! joined when the process ends: it collects the worker's output, notices its exit and enforces
+//! the timeouts, so that a call costs the calling thread only a `write` and a blocking `read`.
+//!
+//! # Platform
+//!
+//! Linux: pipes made with `pipe2`, pidfds (Linux 5.3; older kernels fall back to `waitid`
+//! every few milliseconds), epoll, eventfd.
 
 mod fuzz;
 mod host;
@@ -46,6 +55,7 @@ mod process;
 mod rpc;
 mod run;
 mod start;
+mod watchdog;
 
 use std::time::Duration;
 

@@ -46,6 +46,11 @@ impl OutputLog {
         }
     }
 
+    /// Nothing was printed.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+
     /// The kept text, with a marker where bytes were dropped; lossy UTF-8, trailing blank space
     /// trimmed.
     pub(crate) fn text(&self) -> String {

@@ -6,8 +6,10 @@
 //! file. Unlike Go's coordinator, which connects stdout and stderr to /dev/null, both go to one
 //! pipe whose contents are kept in an [`OutputLog`]: Go prints panics and fatal errors there.
 //!
-//! Everything on our side is non-blocking and driven by `poll(2)` with a deadline, on the
-//! caller's thread: no helper threads, so nothing outlives the [`Process`].
+//! A call costs the calling thread what it costs a minimal host: one `write(2)` of the call and
+//! a blocking `read(2)` of the response. Everything else — the output, the deadlines, noticing
+//! the exit, killing a hung worker — is the [`Watchdog`] thread's, which wakes the caller when
+//! needed. The thread is joined before the [`Process`] is gone, so nothing outlives it.
 
 use std::ffi::OsString;
 use std::fs::File;
@@ -19,6 +21,8 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use super::output::OutputLog;
+use super::watchdog::{set_nonblocking, Verdict, Watchdog, Watched};
+use crate::region::SharedMem;
 
 /// How a worker process ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,6 +79,8 @@ pub(crate) struct Spawn<'a> {
     pub(crate) env: Option<&'a [(OsString, OsString)]>,
     pub(crate) dir: Option<&'a Path>,
     pub(crate) region_fd: RawFd,
+    /// The per-call timeout, which sets how often the watchdog looks at a call in flight.
+    pub(crate) timeout: Duration,
 }
 
 /// What waiting for a response line produced.
@@ -82,32 +88,35 @@ pub(crate) struct Spawn<'a> {
 pub(crate) enum LineRead {
     /// A complete line (without its newline) is at the start of the buffer, this many bytes.
     Line(usize),
-    /// The worker is gone: fuzz_out reached end of file, or the process exited without
-    /// completing a response.
+    /// The worker is gone: it exited without completing a response.
     Eof,
-    /// The deadline passed first.
+    /// The call passed its deadline; the worker was killed.
     Timeout,
+}
+
+/// How long a call may take.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Deadlines {
+    /// Hard limit after sending.
+    pub(crate) limit: Option<Duration>,
+    /// While fuzzing or minimizing: a stretch this long in which the header's `count` does not
+    /// move means the current run hangs.
+    pub(crate) progress: Option<Duration>,
 }
 
 /// A running (or finished but not yet reaped) worker process and our ends of its pipes.
 pub(crate) struct Process {
     child: Child,
-    /// Our end of fuzz_in; `None` once closed to ask the worker to exit.
+    /// Our end of fuzz_in (non-blocking); `None` once closed to ask the worker to exit.
     fuzz_in: Option<OwnedFd>,
     /// A read end of fuzz_in kept open (never read): the pipe always has a reader, so writing
     /// a call to a worker that has died never raises SIGPIPE (whose default action would kill
     /// a C host) and costs no signal-mask system calls; the death shows on the response side.
     _fuzz_in_reader: Option<OwnedFd>,
-    /// Our read end of fuzz_out, non-blocking; `None` for a diagnostic run of the binary.
+    /// Our read end of fuzz_out, blocking; `None` for a diagnostic run of the binary.
     fuzz_out: Option<File>,
-    /// Our read end of the output pipe, non-blocking; `None` after end of file.
-    output: Option<File>,
-    /// A pidfd (Linux): readable once the process has exited; closed once it is reaped.
-    pidfd: Option<OwnedFd>,
-    /// An epoll set holding fuzz_out, the output pipe and the pidfd (each removed from it
-    /// automatically when closed). Cheaper per wait than poll(2), which registers every
-    /// descriptor again on each call.
-    epoll: OwnedFd,
+    watchdog: Watchdog,
+    /// The output, once the watchdog has finished.
     log: OutputLog,
     exit: Option<Exit>,
     /// Bytes of a response read past its line, kept for the next read (a correct worker never
@@ -118,18 +127,16 @@ pub(crate) struct Process {
 impl Process {
     /// Starts the worker. On failure nothing is left running or open.
     pub(crate) fn spawn(spec: &Spawn<'_>) -> io::Result<Process> {
-        // Pipes, as Go's coordinator uses (a socket pair for fuzz_in would avoid SIGPIPE more
-        // simply, but costs about 10% of the runs per second of a fast target).
+        // Pipes, as Go's coordinator uses.
         let (call_read, call_write) = cloexec_pipe()?;
         let (resp_read, resp_write) = cloexec_pipe()?;
         let (out_read, out_write) = cloexec_pipe()?;
         // Sources for dup2 in the child are numbered 10 or more, so that installing fd 3, 4 or
         // 5 can never overwrite a source not yet installed. They stay close-on-exec; dup2
         // clears the flag on the copies.
-        let child_in = dup_high(&call_read)?;
-        let child_out = dup_high(&resp_write)?;
-        let child_mem = dup_high_raw(spec.region_fd)?;
-        drop(resp_write);
+        let child_in = dup_high(call_read.as_raw_fd())?;
+        let child_out = dup_high(resp_write.as_raw_fd())?;
+        let child_mem = dup_high(spec.region_fd)?;
         let sources = [
             child_in.as_raw_fd(),
             child_out.as_raw_fd(),
@@ -167,84 +174,58 @@ impl Process {
         drop(command);
         drop((child_in, child_out, child_mem));
         let child = child?;
-        // From here on, dropping the process on an error kills and reaps the child.
-        let mut process = Process::watch(child, Some(call_write), Some(resp_read), out_read)?;
+        let region = SharedMem::map_fd(
+            // SAFETY: the region's descriptor stays open for this call (the caller owns it).
+            unsafe { std::os::fd::BorrowedFd::borrow_raw(spec.region_fd) },
+            0,
+        )
+        .ok();
+        let watched = Watched {
+            pid: child.id(),
+            pidfd: open_pidfd(child.id()),
+            output: out_read,
+            // The watchdog's write end of fuzz_out, to wake a blocked read.
+            waker: Some(resp_write),
+            region,
+            tick: (spec.timeout / 8).clamp(Duration::from_millis(5), Duration::from_millis(250)),
+        };
+        let mut process = Process::watch(child, watched)?;
+        set_nonblocking(call_write.as_raw_fd())?;
+        process.fuzz_in = Some(call_write);
         process._fuzz_in_reader = Some(call_read);
-        if let Some(fuzz_in) = &process.fuzz_in {
-            set_nonblocking(fuzz_in.as_raw_fd())?;
-        }
+        process.fuzz_out = Some(File::from(resp_read));
         Ok(process)
     }
 
-    /// Wraps a spawned child: makes our read ends non-blocking and puts them and a pidfd into
-    /// a new epoll set. On error the child is killed and reaped.
-    fn watch(
-        child: Child,
-        fuzz_in: Option<OwnedFd>,
-        fuzz_out: Option<OwnedFd>,
-        output: OwnedFd,
-    ) -> io::Result<Process> {
-        let pidfd = open_pidfd(child.id());
-        // SAFETY: epoll_create1 returns a new descriptor or -1.
-        let epoll = unsafe { libc::epoll_create1(libc::EPOLL_CLOEXEC) };
-        if epoll < 0 {
-            let err = io::Error::last_os_error();
-            let mut child = child;
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(err);
-        }
-        let process = Process {
+    /// Wraps a spawned child with its watchdog; on error the child is killed and reaped.
+    fn watch(mut child: Child, watched: Watched) -> io::Result<Process> {
+        let watchdog = match Watchdog::start(watched) {
+            Ok(watchdog) => watchdog,
+            Err(e) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(e);
+            }
+        };
+        Ok(Process {
             child,
-            fuzz_in,
+            fuzz_in: None,
             _fuzz_in_reader: None,
-            fuzz_out: fuzz_out.map(File::from),
-            output: Some(File::from(output)),
-            pidfd,
-            // SAFETY: `epoll` is a fresh descriptor owned by nobody else.
-            epoll: unsafe { OwnedFd::from_raw_fd(epoll) },
+            fuzz_out: None,
+            watchdog,
             log: OutputLog::default(),
             exit: None,
             pending: Vec::new(),
-        };
-        let watched = [
-            (
-                process.fuzz_out.as_ref().map(AsRawFd::as_raw_fd),
-                TOKEN_RESPONSE,
-            ),
-            (
-                process.output.as_ref().map(AsRawFd::as_raw_fd),
-                TOKEN_OUTPUT,
-            ),
-            (process.pidfd.as_ref().map(AsRawFd::as_raw_fd), TOKEN_EXIT),
-        ];
-        for (fd, token) in watched {
-            let Some(fd) = fd else { continue };
-            if token != TOKEN_EXIT {
-                set_nonblocking(fd)?;
-            }
-            let mut event = libc::epoll_event {
-                events: libc::EPOLLIN as u32,
-                u64: token,
-            };
-            // SAFETY: adds a descriptor we own to our epoll set.
-            let rc = unsafe {
-                libc::epoll_ctl(
-                    process.epoll.as_raw_fd(),
-                    libc::EPOLL_CTL_ADD,
-                    fd,
-                    &mut event,
-                )
-            };
-            if rc != 0 {
-                return Err(io::Error::last_os_error());
-            }
-        }
-        Ok(process)
+        })
     }
 
     pub(crate) fn id(&self) -> u32 {
         self.child.id()
+    }
+
+    /// Whether the watchdog has seen the process exit (or killed it).
+    pub(crate) fn is_gone(&self) -> bool {
+        self.watchdog.verdict() != Verdict::Running
     }
 
     /// Sends one call, waiting at most until `deadline` for room in the pipe (a worker that
@@ -269,27 +250,21 @@ impl Process {
             match err.kind() {
                 io::ErrorKind::Interrupted => {}
                 io::ErrorKind::WouldBlock => {
-                    let mut fds = [
-                        libc::pollfd {
-                            fd: pipe,
-                            events: libc::POLLOUT,
-                            revents: 0,
-                        },
-                        libc::pollfd {
-                            fd: self.pidfd.as_ref().map_or(-1, AsRawFd::as_raw_fd),
-                            events: libc::POLLIN,
-                            revents: 0,
-                        },
-                    ];
-                    // SAFETY: poll on two pollfd; a negative fd is ignored.
-                    let ready =
-                        unsafe { libc::poll(fds.as_mut_ptr(), 2, poll_timeout(Some(deadline))) };
-                    if ready == 0 {
-                        return Err(io::Error::from(io::ErrorKind::TimedOut));
-                    }
-                    if fds[1].revents != 0 {
+                    if self.is_gone() {
                         return Err(io::Error::from(io::ErrorKind::BrokenPipe));
                     }
+                    if Instant::now() >= deadline {
+                        return Err(io::Error::from(io::ErrorKind::TimedOut));
+                    }
+                    let mut fds = [libc::pollfd {
+                        fd: pipe,
+                        events: libc::POLLOUT,
+                        revents: 0,
+                    }];
+                    // Short slices, to look at the watchdog's verdict in between.
+                    let slice = poll_timeout(Some(deadline)).min(50);
+                    // SAFETY: poll on one valid pollfd.
+                    unsafe { libc::poll(fds.as_mut_ptr(), 1, slice) };
                 }
                 _ => return Err(err),
             }
@@ -297,15 +272,34 @@ impl Process {
         Ok(())
     }
 
-    /// Reads one response line into `buf` (cleared first), draining the worker's output
-    /// meanwhile, until `deadline`.
+    /// Reads one response line into `buf` (cleared first), blocking, with the call's deadlines
+    /// (counted from `sent`) enforced by the watchdog.
     pub(crate) fn read_line(
         &mut self,
         buf: &mut Vec<u8>,
-        deadline: Option<Instant>,
+        sent: Instant,
+        deadlines: Deadlines,
     ) -> io::Result<LineRead> {
+        self.watchdog.arm(sent, deadlines.limit, deadlines.progress);
+        let read = self.read_line_armed(buf);
+        self.watchdog.disarm();
+        let read = read?;
+        // A verdict wins over whatever was read: the newline the watchdog writes to wake us
+        // ends a line that is empty or a fragment of a response cut by the death.
+        Ok(match self.watchdog.verdict() {
+            Verdict::Running => read,
+            Verdict::Exited => LineRead::Eof,
+            Verdict::Killed => LineRead::Timeout,
+        })
+    }
+
+    fn read_line_armed(&mut self, buf: &mut Vec<u8>) -> io::Result<LineRead> {
         buf.clear();
         buf.append(&mut self.pending);
+        let fuzz_out = self
+            .fuzz_out
+            .as_mut()
+            .ok_or_else(|| io::Error::from(io::ErrorKind::NotConnected))?;
         let mut scanned = 0;
         loop {
             // Fast path: Go writes each response in one write ending with its newline, and a
@@ -323,218 +317,65 @@ impl Process {
                 return Ok(LineRead::Line(end));
             }
             scanned = buf.len();
-            // Wait first: a worker call takes far longer than a system call, so reading before
-            // waiting would nearly always find the pipe empty.
-            let exited = match self.wait_readable(deadline, Want::Response)? {
-                Ready::Yes => false,
-                Ready::Exited => true,
-                Ready::Timeout => return Ok(LineRead::Timeout),
-            };
-            let fuzz_out = self
-                .fuzz_out
-                .as_mut()
-                .ok_or_else(|| io::Error::from(io::ErrorKind::NotConnected))?;
-            if exited {
-                // Whatever it wrote before exiting is in the pipe already; read all of it.
-                while let ReadSome::Data = read_some(fuzz_out, buf)? {}
-                if memchr_newline(&buf[scanned..]).is_none() {
-                    self.fuzz_out = None;
-                    return Ok(LineRead::Eof);
-                }
-                continue;
-            }
-            if let ReadSome::Eof = read_some(fuzz_out, buf)? {
-                // Closing it also takes it out of the epoll set, where it would stay ready.
-                self.fuzz_out = None;
+            if !read_some(fuzz_out, buf)? {
+                // Every write end is closed, the watchdog's too: it has stopped.
                 return Ok(LineRead::Eof);
             }
         }
     }
 
-    /// Waits on the epoll set until what is wanted is ready or the deadline passes; drains
-    /// the output pipe whenever it is readable, and discards anything on fuzz_out that is not
-    /// awaited. While waiting for a response, an exit of the process counts too: a worker can
-    /// die without its fuzz_out reaching end of file, when a process it started inherited
-    /// fd 4.
-    fn wait_readable(&mut self, deadline: Option<Instant>, want: Want) -> io::Result<Ready> {
-        loop {
-            if want == Want::OutputEof && self.output.is_none() {
-                return Ok(Ready::Yes);
-            }
-            let mut timeout_ms = poll_timeout(deadline);
-            if want == Want::Exit && self.pidfd.is_none() {
-                // No pidfd (an old kernel, valgrind): look every few milliseconds.
-                if self.child.try_wait()?.is_some() {
-                    return Ok(Ready::Yes);
-                }
-                timeout_ms = if timeout_ms < 0 { 5 } else { timeout_ms.min(5) };
-            }
-            let mut events = [libc::epoll_event { events: 0, u64: 0 }; 3];
-            // SAFETY: epoll_wait writes at most 3 events into the array.
-            let n = unsafe {
-                libc::epoll_wait(self.epoll.as_raw_fd(), events.as_mut_ptr(), 3, timeout_ms)
-            };
-            if n < 0 {
-                let err = io::Error::last_os_error();
-                if err.kind() == io::ErrorKind::Interrupted {
-                    continue;
-                }
-                return Err(err);
-            }
-            let mut ready = None;
-            for event in &events[..n as usize] {
-                match (event.u64, want) {
-                    (TOKEN_OUTPUT, _) => self.drain_output()?,
-                    (TOKEN_RESPONSE, Want::Response) => ready = Some(Ready::Yes),
-                    (TOKEN_RESPONSE, _) => self.discard_fuzz_out()?,
-                    (TOKEN_EXIT, Want::Response) => {
-                        ready.get_or_insert(Ready::Exited);
-                    }
-                    (TOKEN_EXIT, Want::Exit) => ready = Some(Ready::Yes),
-                    // The pidfd is closed when the process is reaped; until then, waiting
-                    // for the output's end, its readiness is no news.
-                    (TOKEN_EXIT, Want::OutputEof) => {
-                        self.try_reap()?;
-                    }
-                    _ => {}
-                }
-            }
-            if let Some(ready) = ready {
-                return Ok(ready);
-            }
-            if want == Want::OutputEof && self.output.is_none() {
-                return Ok(Ready::Yes);
-            }
-            if deadline.is_some_and(|d| Instant::now() >= d) {
-                return Ok(Ready::Timeout);
-            }
+    /// For a worker seen to exit (or found gone): gives it `grace` to finish exiting, kills it
+    /// otherwise, reaps it, and collects the rest of its output.
+    pub(crate) fn reap_exited(&mut self, grace: Duration) -> io::Result<Exit> {
+        if self.exit.is_none() && !self.watchdog.wait_exit(grace) {
+            return self.kill(grace);
         }
-    }
-
-    /// Reads and drops what is on fuzz_out (a response nobody waits for); closes it at end of
-    /// file.
-    fn discard_fuzz_out(&mut self) -> io::Result<()> {
-        if let Some(fuzz_out) = self.fuzz_out.as_mut() {
-            let mut scratch = Vec::new();
-            loop {
-                match read_some(fuzz_out, &mut scratch)? {
-                    ReadSome::Data => scratch.clear(),
-                    ReadSome::Eof => {
-                        self.fuzz_out = None;
-                        break;
-                    }
-                    ReadSome::Empty => break,
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn drain_output(&mut self) -> io::Result<()> {
-        if let Some(pipe) = self.output.as_mut() {
-            if !self.log.drain(pipe)? {
-                self.output = None;
-            }
-        }
-        Ok(())
-    }
-
-    /// Waits until the process has exited or `deadline` passes; reaps it when it has.
-    fn wait_exit_until(&mut self, deadline: Instant) -> io::Result<Option<Exit>> {
-        loop {
-            if let Some(exit) = self.try_reap()? {
-                return Ok(Some(exit));
-            }
-            if let Ready::Timeout = self.wait_readable(Some(deadline), Want::Exit)? {
-                return self.try_reap();
-            }
-        }
-    }
-
-    fn try_reap(&mut self) -> io::Result<Option<Exit>> {
-        if self.exit.is_none() {
-            self.exit = self.child.try_wait()?.map(Exit::from_status);
-            if self.exit.is_some() {
-                // Reaped: its pidfd would stay ready forever.
-                self.pidfd = None;
-            }
-        }
-        Ok(self.exit)
-    }
-
-    /// SIGKILL (unless already reaped) and wait for it: a killed process exits promptly.
-    fn kill_and_reap(&mut self) -> io::Result<Exit> {
-        if let Some(exit) = self.try_reap()? {
-            return Ok(exit);
-        }
-        // `Child::kill` never signals a reaped process, so it cannot hit a reused pid.
-        self.child.kill()?;
-        let exit = Exit::from_status(self.child.wait()?);
-        self.exit = Some(exit);
-        self.pidfd = None;
-        Ok(exit)
-    }
-
-    /// After fuzz_out reached end of file: gives the worker `grace` to finish exiting, kills it
-    /// otherwise, reaps it, and collects the rest of its output (bounded by `grace` again, in
-    /// case a process it started still holds the output pipe).
-    pub(crate) fn reap_after_eof(&mut self, grace: Duration) -> io::Result<Exit> {
-        let exit = match self.wait_exit_until(Instant::now() + grace)? {
-            Some(exit) => exit,
-            None => self.kill_and_reap()?,
-        };
-        self.finish_output(grace)?;
-        Ok(exit)
+        self.reap(grace)
     }
 
     /// For a worker that stopped answering: SIGKILL at once (there is nothing to wait for),
     /// reap, collect the output.
     pub(crate) fn kill(&mut self, grace: Duration) -> io::Result<Exit> {
-        let exit = self.kill_and_reap()?;
-        self.finish_output(grace)?;
-        Ok(exit)
+        if self.exit.is_none() {
+            // `Child::kill` never signals a reaped process, so it cannot hit a reused pid.
+            self.child.kill()?;
+        }
+        self.reap(grace)
     }
 
-    /// Go's way of stopping a worker: close fuzz_in and drain fuzz_out; if it has not exited
-    /// after `step`, SIGINT; after another `step`, SIGKILL. Always reaps.
+    /// Go's way of stopping a worker: close fuzz_in; if it has not exited after `step`,
+    /// SIGINT; after another `step`, SIGKILL. Always reaps.
     pub(crate) fn stop(&mut self, step: Duration) -> io::Result<Exit> {
-        if let Some(exit) = self.exit {
-            return Ok(exit);
-        }
-        self.fuzz_in = None;
-        let mut deadline = Instant::now() + step;
-        let mut signal = Some(libc::SIGINT);
-        loop {
-            // Discard anything left on fuzz_out, so the worker never blocks writing to it
-            // (waiting below discards what arrives later).
-            self.discard_fuzz_out()?;
-            if let Some(exit) = self.wait_exit_until(deadline)? {
-                self.finish_output(step)?;
-                return Ok(exit);
-            }
-            match signal.take() {
-                Some(sig) => {
-                    // SAFETY: plain kill(2); the process has not been reaped (checked by
-                    // wait_exit_until just above), so its pid cannot have been reused.
-                    unsafe { libc::kill(self.child.id() as libc::pid_t, sig) };
-                    deadline = Instant::now() + step;
-                }
-                None => {
-                    let exit = self.kill_and_reap()?;
-                    self.finish_output(step)?;
-                    return Ok(exit);
+        if self.exit.is_none() {
+            self.fuzz_in = None;
+            if !self.watchdog.wait_exit(step) {
+                // SAFETY: plain kill(2); the process has not been reaped (only `reap` does
+                // that, and `exit` is unset), so its pid cannot have been reused.
+                unsafe { libc::kill(self.child.id() as libc::pid_t, libc::SIGINT) };
+                if !self.watchdog.wait_exit(step) {
+                    return self.kill(step);
                 }
             }
         }
+        self.reap(step)
     }
 
-    /// Drains the output pipe until end of file or `grace` passes, then closes it.
-    fn finish_output(&mut self, grace: Duration) -> io::Result<()> {
-        if self.output.is_some() {
-            self.wait_readable(Some(Instant::now() + grace), Want::OutputEof)?;
-            self.output = None;
+    /// Waits for the (exited or killed) process, then has the watchdog collect the rest of
+    /// the output, for up to `grace` (a process it started may still hold the pipe).
+    fn reap(&mut self, grace: Duration) -> io::Result<Exit> {
+        let exit = match self.exit {
+            Some(exit) => exit,
+            None => {
+                let exit = Exit::from_status(self.child.wait()?);
+                self.exit = Some(exit);
+                exit
+            }
+        };
+        let log = self.watchdog.finish(grace);
+        if !log.is_empty() {
+            self.log = log;
         }
-        Ok(())
+        Ok(exit)
     }
 
     /// What the process printed (bounded; see [`OutputLog`]).
@@ -548,58 +389,34 @@ impl Drop for Process {
         // The owner normally stops or reaps the process first; this is the last resort so that
         // no zombie or running orphan is left.
         if self.exit.is_none() {
-            let _ = self.kill_and_reap();
+            let _ = self.child.kill();
+            let _ = self.child.wait();
         }
+        // The watchdog's own drop joins its thread.
     }
 }
 
-/// epoll tokens.
-const TOKEN_RESPONSE: u64 = 0;
-const TOKEN_OUTPUT: u64 = 1;
-const TOKEN_EXIT: u64 = 2;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Want {
-    Response,
-    Exit,
-    OutputEof,
-}
-
-enum Ready {
-    Yes,
-    Timeout,
-    /// Waiting for a response, the process exited instead.
-    Exited,
-}
-
-enum ReadSome {
-    Data,
-    Eof,
-    Empty,
-}
-
-/// One non-blocking read appended to `buf`.
-fn read_some(file: &mut File, buf: &mut Vec<u8>) -> io::Result<ReadSome> {
+/// Reads once (blocking) and appends to `buf`; `false` at end of file.
+fn read_some(file: &mut File, buf: &mut Vec<u8>) -> io::Result<bool> {
     const CHUNK: usize = 64 << 10;
     buf.reserve(CHUNK);
     let len = buf.len();
     let spare = buf.capacity() - len;
-    // SAFETY: reading into the vector's spare capacity; only the bytes read are then marked
-    // initialized by set_len.
-    let n = unsafe { libc::read(file.as_raw_fd(), buf.as_mut_ptr().add(len).cast(), spare) };
-    match n {
-        0 => Ok(ReadSome::Eof),
-        n if n > 0 => {
+    loop {
+        // SAFETY: reading into the vector's spare capacity; only the bytes read are then
+        // marked initialized by set_len.
+        let n = unsafe { libc::read(file.as_raw_fd(), buf.as_mut_ptr().add(len).cast(), spare) };
+        if n > 0 {
             // SAFETY: the kernel wrote `n` bytes into the spare capacity.
             unsafe { buf.set_len(len + n as usize) };
-            Ok(ReadSome::Data)
+            return Ok(true);
         }
-        _ => {
-            let err = io::Error::last_os_error();
-            match err.kind() {
-                io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted => Ok(ReadSome::Empty),
-                _ => Err(err),
-            }
+        if n == 0 {
+            return Ok(false);
+        }
+        let err = io::Error::last_os_error();
+        if err.kind() != io::ErrorKind::Interrupted {
+            return Err(err);
         }
     }
 }
@@ -649,11 +466,7 @@ fn cloexec_pipe() -> io::Result<(OwnedFd, OwnedFd)> {
     Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
 }
 
-fn dup_high(fd: &OwnedFd) -> io::Result<OwnedFd> {
-    dup_high_raw(fd.as_raw_fd())
-}
-
-fn dup_high_raw(fd: RawFd) -> io::Result<OwnedFd> {
+fn dup_high(fd: RawFd) -> io::Result<OwnedFd> {
     // SAFETY: fcntl(F_DUPFD_CLOEXEC) on a descriptor we hold open; it creates a new one.
     let new = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 10) };
     if new < 0 {
@@ -663,18 +476,8 @@ fn dup_high_raw(fd: RawFd) -> io::Result<OwnedFd> {
     Ok(unsafe { OwnedFd::from_raw_fd(new) })
 }
 
-fn set_nonblocking(fd: RawFd) -> io::Result<()> {
-    // SAFETY: fcntl on a descriptor the caller owns.
-    unsafe {
-        let flags = libc::fcntl(fd, libc::F_GETFL);
-        if flags < 0 || libc::fcntl(fd, libc::F_SETFL, flags | libc::O_NONBLOCK) < 0 {
-            return Err(io::Error::last_os_error());
-        }
-    }
-    Ok(())
-}
-
-/// A pidfd for `pid` (Linux 5.3 and later), or `None`, in which case waiting for exit polls.
+/// A pidfd for `pid` (Linux 5.3 and later), or `None`, in which case the watchdog looks for
+/// the exit each tick.
 #[cfg(any(target_os = "linux", target_os = "android"))]
 fn open_pidfd(pid: u32) -> Option<OwnedFd> {
     // SAFETY: the pidfd_open system call with flags 0; it returns a new close-on-exec
@@ -699,12 +502,22 @@ pub(crate) fn run_to_end(mut command: Command, limit: Duration) -> io::Result<(E
         .stderr(Stdio::from(out_write));
     let child = command.spawn();
     drop(command);
-    let mut process = Process::watch(child?, None, None, out_read)?;
-    let exit = match process.wait_exit_until(Instant::now() + limit)? {
-        Some(exit) => exit,
-        None => process.kill_and_reap()?,
+    let child = child?;
+    let watched = Watched {
+        pid: child.id(),
+        pidfd: open_pidfd(child.id()),
+        output: out_read,
+        waker: None,
+        region: None,
+        tick: Duration::from_millis(10),
     };
-    process.finish_output(Duration::from_millis(500))?;
+    let mut process = Process::watch(child, watched)?;
+    let grace = Duration::from_millis(500);
+    let exit = if process.watchdog.wait_exit(limit) {
+        process.reap(grace)?
+    } else {
+        process.kill(grace)?
+    };
     Ok((exit, process.output_text()))
 }
 

@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use super::host::Worker;
 use super::options::START;
-use super::process::{run_to_end, Exit, LineRead, Process, Spawn};
+use super::process::{run_to_end, Deadlines, Exit, LineRead, Process, Spawn};
 use super::rpc::PingResponse;
 use crate::error::{Error, ErrorKind, Result};
 
@@ -23,14 +23,19 @@ impl Worker {
             env: self.options.env.as_deref(),
             dir: self.options.dir.as_deref(),
             region_fd: self.region().fd(),
+            timeout: self.options.timeout,
         };
         let mut process = Process::spawn(&spec)
             .map_err(|e| Error::io(START, e).with_path(&self.options.binary))?;
-        let deadline = Instant::now() + self.options.timeout;
-        let sent = process.send(&self.ping_call, deadline);
+        let start = Instant::now();
+        let deadlines = Deadlines {
+            limit: Some(self.options.timeout),
+            progress: None,
+        };
+        let sent = process.send(&self.ping_call, start + self.options.timeout);
         let read = match sent {
             Ok(()) => process
-                .read_line(&mut self.line, Some(deadline))
+                .read_line(&mut self.line, start, deadlines)
                 .map_err(|e| Error::io(START, e))?,
             // It already exited: collect how, below.
             Err(_) => LineRead::Eof,
@@ -49,7 +54,7 @@ impl Worker {
             },
             LineRead::Eof => {
                 let exit = process
-                    .reap_after_eof(super::host::STOP_STEP)
+                    .reap_exited(super::host::STOP_STEP)
                     .map_err(|e| Error::io(START, e))?;
                 let output = process.output_text();
                 Err(self.start_error(self.diagnose(exit, &output)))
