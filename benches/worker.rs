@@ -1,13 +1,19 @@
-//! Runs/s of one real Go worker driven two ways in the same run:
+//! Runs/s of one real Go worker (target FuzzAccept, built with `go test -c -fuzz`, so every
+//! response carries its coverage counters) driven two ways in the same run:
 //!
 //! - `gofuzz_shm`: [`Worker::run`] — warmup call, response parsed with serde, coverage decoded
 //!   from base64 into the result;
-//! - `minimal`: the limit — the same binary and descriptors, the entry written into the region,
-//!   a precomputed call line written, one response line read, nothing parsed.
+//! - `minimal`: the limit — the same binary, pipes and descriptors, the entry written into the
+//!   region, a precomputed call line written, one response line read, nothing parsed.
 //!
-//! Criterion measures each; then an interleaved measurement (alternating blocks of runs, so both
-//! see the same machine load) prints the runs/s of both and their ratio. Run with
-//! `cargo bench --bench worker`.
+//! Criterion measures each; then an interleaved measurement (blocks of runs alternating between
+//! the hosts, so both see the same machine load) prints the runs/s of both and their ratio.
+//! The process pins itself and its workers to one CPU first (see `pin_to_one_cpu`; set
+//! GOFUZZSHM_BENCH_NO_PIN=1 not to); GOFUZZSHM_BENCH_ROUNDS=1 prints every round.
+//!
+//! `cargo bench --bench worker` (criterion and the ratio), or
+//! `cargo bench --bench worker -- ratio-only` (a filter matching no criterion benchmark: only
+//! the interleaved measurement).
 
 use std::ffi::OsString;
 use std::fs::File;
@@ -160,6 +166,7 @@ fn interleaved(
     rounds: usize,
     block: usize,
 ) -> (f64, f64, f64) {
+    let verbose = std::env::var_os("GOFUZZSHM_BENCH_ROUNDS").is_some();
     let mut minimal_rates = Vec::new();
     let mut our_rates = Vec::new();
     let mut ratios = Vec::new();
@@ -185,6 +192,12 @@ fn interleaved(
             let o = time_ours();
             (time_minimal(), o)
         };
+        if verbose {
+            eprintln!(
+                "round {round:>3}: minimal {m:>7.0}  gofuzz-shm {o:>7.0}  ratio {:.3}",
+                o / m
+            );
+        }
         minimal_rates.push(m);
         our_rates.push(o);
         ratios.push(o / m);
@@ -197,7 +210,31 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
+/// Pins this process (and so the workers it starts) to one CPU, the last it may use, unless
+/// GOFUZZSHM_BENCH_NO_PIN is set. Host and worker then take turns on one core: on a small
+/// shared machine, unpinned runs jump between two speeds (the same core or two cores, changing
+/// with the scheduler's placement, not with the host), which drowns the difference measured.
+fn pin_to_one_cpu() -> Option<usize> {
+    if std::env::var_os("GOFUZZSHM_BENCH_NO_PIN").is_some() {
+        return None;
+    }
+    // SAFETY: sched_getaffinity/sched_setaffinity on this process with a zeroed cpu_set_t.
+    unsafe {
+        let mut set: libc::cpu_set_t = std::mem::zeroed();
+        if libc::sched_getaffinity(0, std::mem::size_of_val(&set), &mut set) != 0 {
+            return None;
+        }
+        let cpu = (0..libc::CPU_SETSIZE as usize)
+            .rev()
+            .find(|&c| libc::CPU_ISSET(c, &set))?;
+        libc::CPU_ZERO(&mut set);
+        libc::CPU_SET(cpu, &mut set);
+        (libc::sched_setaffinity(0, std::mem::size_of_val(&set), &set) == 0).then_some(cpu)
+    }
+}
+
 fn main() {
+    let pinned = pin_to_one_cpu();
     let binary = build_binary();
     let cache = tempfile::tempdir().unwrap();
     let mut minimal = Minimal::start(&binary, cache.path());
@@ -232,11 +269,15 @@ fn main() {
     }
     criterion.final_summary();
 
-    let (rounds, block) = (41, 1000);
+    let (rounds, block) = (41, 2000);
     let (min_rate, our_rate, ratio) = interleaved(&mut worker, &mut minimal, rounds, block);
+    let pin = match pinned {
+        Some(cpu) => format!("host and workers pinned to CPU {cpu}"),
+        None => "not pinned".to_owned(),
+    };
     println!(
-        "interleaved ({rounds} rounds of {block} runs per host, medians; {coverage} coverage \
-         counters):\n  minimal host     {min_rate:>9.0} runs/s\n  gofuzz-shm host  \
+        "interleaved: {rounds} rounds of {block} runs per host, medians; {coverage} coverage \
+         counters; {pin}\n  minimal host     {min_rate:>9.0} runs/s\n  gofuzz-shm host  \
          {our_rate:>9.0} runs/s\n  ratio (per round) {ratio:.3}"
     );
     drop(minimal);
