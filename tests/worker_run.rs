@@ -257,3 +257,33 @@ fn a_large_entry() {
     assert_eq!(r.outcome, Outcome::Ok, "{}", r.message);
     assert_eq!(r.entry.len(), entry.len());
 }
+
+#[test]
+fn arguments_and_working_directory_reach_the_worker() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut options = options("FuzzBehave");
+    options.args = vec!["-test.v=false".into(), "extra".into()];
+    options.dir = Some(dir.path().to_path_buf());
+    let mut w = gofuzz_shm::worker::Worker::start(options).unwrap();
+    let r = w.run(&bytes_entry("whereami")).unwrap();
+    assert_eq!(r.outcome, Outcome::Crash);
+    let cwd = dir.path().canonicalize().unwrap();
+    assert!(
+        r.message.contains(&format!("cwd={}", cwd.display())),
+        "{}",
+        r.message
+    );
+    // Go's coordinator's flags first (anchored target), then ours.
+    assert!(
+        r.message
+            .contains("\"-test.fuzzworker\" \"-test.paniconexit0\""),
+        "{}",
+        r.message
+    );
+    assert!(
+        r.message
+            .contains("\"-test.fuzz=^FuzzBehave$\" \"-test.v=false\" \"extra\"]"),
+        "{}",
+        r.message
+    );
+}

@@ -197,6 +197,39 @@ static void test_typed_arguments_and_run_bytes(void **state) {
     assert_int_equal(shm_worker_stop(w), SHM_OK);
 }
 
+static void test_arguments_and_directory(void **state) {
+    (void)state;
+    char dir[] = "/tmp/gofuzz-shm-c-dir-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    const char *args[] = {"-test.v=false", "extra", NULL};
+    shm_worker_options_t opts;
+    shm_worker_options_init(&opts);
+    opts.binary = fuzz_binary;
+    opts.target = "FuzzBehave";
+    opts.args = args;
+    opts.dir = dir;
+    opts.timeout_ns = TIMEOUT_NS;
+    shm_worker_t *w = NULL;
+    assert_int_equal(shm_worker_start(&opts, &w), SHM_OK);
+    shm_run_result_t r = run_text(w, "whereami");
+    assert_int_equal(r.outcome, SHM_OUTCOME_CRASH);
+    char expect[256];
+    snprintf(expect, sizeof expect, "cwd=%s ", dir);
+    if (!strstr(r.message, expect) ||
+        !strstr(r.message, "\"-test.fuzz=^FuzzBehave$\" \"-test.v=false\" \"extra\"]")) {
+        fail_msg("%s", r.message);
+    }
+    assert_int_equal(shm_worker_stop(w), SHM_OK);
+    assert_int_equal(rmdir(dir), 0);
+
+    /* An environment entry without '=' is refused. */
+    const char *bad_env[] = {"NO_EQUALS_SIGN", NULL};
+    opts.env = bad_env;
+    w = NULL;
+    assert_int_equal(shm_worker_start(&opts, &w), SHM_ERR_INVALID_ARG);
+    assert_null(w);
+}
+
 static shm_status_t try_start(const char *binary, const char *target) {
     shm_worker_options_t opts;
     shm_worker_options_init(&opts);
@@ -429,6 +462,7 @@ int main(void) {
         cmocka_unit_test(test_coverage_tells_paths_apart),
         cmocka_unit_test(test_typed_arguments_and_run_bytes),
         cmocka_unit_test(test_start_failures_say_why),
+        cmocka_unit_test(test_arguments_and_directory),
         cmocka_unit_test(test_fuzz),
         cmocka_unit_test(test_minimize),
         cmocka_unit_test(test_region_view),

@@ -14,8 +14,8 @@ use super::{Outcome, RunResult};
 use crate::error::{Error, ErrorKind, Result};
 use crate::region::SharedMem;
 
-/// Go's `workerTimeoutDuration`: each step of the stop sequence, and how long a worker that
-/// closed fuzz_out may take to exit before it is killed.
+/// Go's `workerTimeoutDuration`: each step of the stop sequence, how long a worker seen dying
+/// may take to finish exiting before it is killed, and how long its output is awaited.
 pub(super) const STOP_STEP: Duration = Duration::from_secs(1);
 
 const CALL: &str = "worker call";

@@ -46,6 +46,10 @@ func FuzzBehave(f *testing.F) {
 		case "hang":
 			for {
 			}
+		case "whereami":
+			// Shows the options a host passed: working directory and arguments.
+			wd, _ := os.Getwd()
+			t.Fatalf("cwd=%s args=%q", wd, os.Args[1:])
 		case "orphan":
 			// The child inherits fds 3/4/5 and the output (a worker's fds are not
 			// close-on-exec), so fuzz_out does not reach end of file when the worker dies.
