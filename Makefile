@@ -1,0 +1,47 @@
+# gofuzz-shm: top-level entry points. `make demo` builds and runs the quick-start demo;
+# `make test` runs every test (.ci/run installs what it needs first).
+
+CARGO ?= cargo
+CC ?= cc
+RELEASE_LIB := target/release
+EXAMPLES := examples/build
+EXAMPLE_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -Iinclude
+
+.PHONY: demo build test lint test-rust check-header test-c clean
+
+demo: $(EXAMPLES)/handoff $(EXAMPLES)/region_writer
+	$(EXAMPLES)/handoff $(EXAMPLES)/region_writer
+
+build:
+	$(CARGO) build --release --lib
+
+$(EXAMPLES):
+	mkdir -p $@
+
+# The demo links the static library, so the programs run without LD_LIBRARY_PATH.
+$(EXAMPLES)/%: examples/c/%.c build | $(EXAMPLES)
+	$(CC) $(EXAMPLE_CFLAGS) $< -o $@ $(RELEASE_LIB)/libgofuzz_shm.a -lpthread -ldl -lm
+
+test: lint test-rust check-header test-c demo
+
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --all-targets -- -D warnings
+
+test-rust:
+	$(CARGO) test
+
+# The committed header must be exactly what build.rs generates from the sources.
+check-header:
+	$(CARGO) build --lib
+	@git diff --exit-code -- include/ && test -z "$$(git status --porcelain -- include/)" \
+		|| { echo "include/ differs from the generated header: commit the regenerated one"; exit 1; }
+
+test-c:
+	$(CARGO) build --lib
+	$(MAKE) -C c-tests LIBDIR=$(CURDIR)/target/debug
+
+clean:
+	$(CARGO) clean
+	rm -rf $(EXAMPLES)
+	$(MAKE) -C c-tests clean
