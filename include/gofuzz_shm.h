@@ -122,6 +122,28 @@ extern "C" {
 const char *shm_version(void);
 
 /**
+ * Atomic (relaxed) load of `count`.
+ */
+int64_t shm_count_load(const shm_region_t *region);
+
+/**
+ * Atomic (relaxed) store of `count`; a coordinator stores 0 before each call.
+ */
+void shm_count_store(const shm_region_t *region, int64_t count);
+
+/**
+ * Atomically adds `delta` to `count` (wrapping) and returns the value before the addition.
+ */
+int64_t shm_count_add(const shm_region_t *region, int64_t delta);
+
+/**
+ * Acquire load of `value_len` exactly as stored, unchecked (it may be negative or beyond the
+ * capacity: use `shm_value_ref`/`shm_value_copy` to read the value). Pairs with the release
+ * store done by `shm_set_value` and `shm_set_value_len`.
+ */
+intptr_t shm_value_len_load(const shm_region_t *region);
+
+/**
  * Text of this thread's last failure: `"<function>: <operation> [<path>]: <why>[: <OS error>]"`.
  * An empty string (never NULL) when no call on this thread has failed yet.
  *
@@ -129,6 +151,25 @@ const char *shm_version(void);
  * succeed leave it unchanged, so read it right after the call that failed.
  */
 const char *shm_last_error(void);
+
+/**
+ * Creates a region backed by an anonymous memfd (no file in any directory), sealed with
+ * `F_SEAL_SHRINK` so no process holding it can truncate it under a mapping; it can still
+ * grow with `shm_resize`. `shm_path` is NULL; hand it to a peer with `shm_fd` (it works as a
+ * Go worker's fd 5). Thread-safe.
+ *
+ * Errors: `SHM_ERR_NULL_ARG`; `SHM_ERR_TOO_LARGE`; `SHM_ERR_IO` (memfd_create, sizing,
+ * sealing or mapping failed).
+ */
+shm_status_t shm_create_memfd(size_t value_capacity, shm_region_t **out);
+
+/**
+ * `*sealed` = whether the region's descriptor is sealed against shrinking, e.g. to check a
+ * descriptor received with `shm_map_fd`. Ordinary files are never sealed. Thread-safe.
+ *
+ * Errors: `SHM_ERR_NULL_ARG`.
+ */
+shm_status_t shm_is_sealed(const shm_region_t *region, bool *sealed);
 
 /**
  * Size of the region header, which is also the offset of the value: 40 on 64-bit targets, 32
@@ -266,6 +307,30 @@ shm_status_t shm_set_value(shm_region_t *region, const uint8_t *data, size_t len
  * Errors: `SHM_ERR_NULL_ARG`; `SHM_ERR_TOO_LARGE` beyond the capacity (header untouched).
  */
 shm_status_t shm_set_value_len(shm_region_t *region, size_t len);
+
+/**
+ * Changes the value capacity to `new_capacity`, keeping the header and the value. Growing
+ * extends the file if it is shorter and maps the new size; shrinking maps the new size and
+ * truncates the file. Call it on the side that owns the region; peers follow with `shm_remap`.
+ * **Every pointer obtained from this handle before (header, value views and buffers) is
+ * invalid afterwards.** On failure nothing changes.
+ *
+ * Errors: `SHM_ERR_NULL_ARG`; `SHM_ERR_INVALID_ARG` when `new_capacity` is below the current
+ * `value_len` (data is never cut); `SHM_ERR_CORRUPT_HEADER` when `value_len` is out of range;
+ * `SHM_ERR_TOO_LARGE` when the size does not fit a mapping; `SHM_ERR_IO` when the file cannot
+ * be resized or mapped (a sealed memfd refuses to shrink with EPERM).
+ */
+shm_status_t shm_resize(shm_region_t *region, size_t new_capacity);
+
+/**
+ * Maps the file's current size if it differs from the mapped size (the owner resized the
+ * region); `*changed` tells whether it did. When it did, every pointer obtained from this
+ * handle before is invalid.
+ *
+ * Errors: `SHM_ERR_NULL_ARG`; `SHM_ERR_CORRUPT_HEADER` when the file became shorter than the
+ * header (the old mapping is kept, and accessing beyond the file's end faults); `SHM_ERR_IO`.
+ */
+shm_status_t shm_remap(shm_region_t *region, bool *changed);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -11,8 +11,11 @@
 //!   that may change them, as each function states;
 //! - every failure leaves its text in a thread-local buffer read with `shm_last_error()`.
 
+pub mod atomics;
 pub mod boundary;
+pub mod memfd;
 pub mod region;
+pub mod resize;
 pub mod status;
 
 use std::ffi::c_char;

@@ -20,13 +20,13 @@ use crate::region::SharedMem;
 /// `shm_map_fd`, release it with `shm_close`.
 #[allow(non_camel_case_types)]
 pub struct shm_region_t {
-    mem: SharedMem,
+    pub(super) mem: SharedMem,
     /// NUL-terminated copy of the path for `shm_path`, made once.
     path: Option<CString>,
 }
 
 impl shm_region_t {
-    fn boxed(mem: SharedMem) -> *mut shm_region_t {
+    pub(super) fn boxed(mem: SharedMem) -> *mut shm_region_t {
         let path = mem
             .path()
             .and_then(|p| CString::new(p.as_os_str().as_bytes()).ok());

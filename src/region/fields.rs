@@ -48,6 +48,12 @@ impl SharedMem {
         self.count_atomic().store(count, Ordering::Relaxed)
     }
 
+    /// Adds `delta` to `count` atomically (wrapping, as Go's int64 does) and returns the value
+    /// it had before. Safe to call from several threads and processes at once.
+    pub fn count_add(&self, delta: i64) -> i64 {
+        self.count_atomic().fetch_add(delta, Ordering::Relaxed)
+    }
+
     /// `value_len` exactly as stored (acquire load), which may be out of range; use
     /// [`value_len`](Self::value_len) for a checked length.
     pub fn value_len_raw(&self) -> isize {

@@ -87,7 +87,7 @@ impl SharedMem {
         Ok(SharedMem::from_parts(map, file, None, false))
     }
 
-    fn from_parts(
+    pub(super) fn from_parts(
         map: memmap2::MmapRaw,
         file: File,
         path: Option<std::path::PathBuf>,
