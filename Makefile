@@ -28,8 +28,11 @@ lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --all-targets -- -D warnings
 
+# Generous upper bounds, so a hung test fails the run instead of eating CI's time budget.
+TIMEOUT ?= timeout --signal=KILL
+
 test-rust:
-	$(CARGO) test
+	$(TIMEOUT) 1200 $(CARGO) test
 
 # The committed header must be exactly what build.rs generates from the sources.
 check-header:
@@ -39,7 +42,7 @@ check-header:
 
 test-c:
 	$(CARGO) build --lib
-	$(MAKE) -C c-tests LIBDIR=$(CURDIR)/target/debug
+	$(TIMEOUT) 900 $(MAKE) -C c-tests LIBDIR=$(CURDIR)/target/debug
 
 clean:
 	$(CARGO) clean

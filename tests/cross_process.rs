@@ -54,6 +54,17 @@ fn child_entry() {
     match role.as_str() {
         "write" => write_expected(&mut region),
         "check" => check_expected(&region),
+        "remap" => {
+            // Tell the parent we hold the old mapping, wait until it has grown the region.
+            println!("mapped {}", region.capacity());
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line).unwrap();
+            assert_eq!(line.trim(), "grown");
+            assert!(region.remap().unwrap());
+            assert_eq!(region.capacity(), GROWN);
+            assert_eq!(region.value_copy().unwrap(), grown_value());
+            assert_eq!(region.rand_inc(), EXPECTED.rand_inc);
+        }
         other => panic!("unknown role {other}"),
     }
     region.close().unwrap();
@@ -132,6 +143,63 @@ fn child_writes_by_path_parent_reads() {
 #[test]
 fn parent_writes_child_reads_by_path() {
     cross("check", true);
+}
+
+const GROWN: usize = 1 << 20;
+
+fn grown_value() -> Vec<u8> {
+    (0..GROWN).map(|i| (i * 7 % 256) as u8).collect()
+}
+
+#[test]
+fn a_live_child_remaps_after_the_parent_grows_the_region() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::Stdio;
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut region = SharedMem::create_in(dir.path(), 64).unwrap();
+    write_expected(&mut region);
+    let fd = region.fd();
+    let mut cmd = Command::new(std::env::current_exe().unwrap());
+    cmd.args([
+        "--ignored",
+        "--exact",
+        "child_entry",
+        "--nocapture",
+        "--test-threads=1",
+    ])
+    .env(ROLE, "remap")
+    .stdin(Stdio::piped())
+    .stdout(Stdio::piped());
+    // SAFETY: as in run_child: dup2 only, async-signal-safe.
+    unsafe {
+        cmd.pre_exec(move || match libc::dup2(fd, CHILD_FD) {
+            -1 => Err(std::io::Error::last_os_error()),
+            _ => Ok(()),
+        });
+    }
+    let mut child = cmd.spawn().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    // libtest prints "test child_entry ... " without a newline before the body's output.
+    let mut line = String::new();
+    while !line.contains("mapped ") {
+        line.clear();
+        assert_ne!(
+            stdout.read_line(&mut line).unwrap(),
+            0,
+            "child exited early"
+        );
+    }
+    assert!(line.trim_end().ends_with("mapped 64"), "{line}");
+
+    region.resize(GROWN).unwrap();
+    region.set_value(&grown_value()).unwrap();
+    writeln!(child.stdin.take().unwrap(), "grown").unwrap();
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stdout, &mut rest).unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "child failed: {status}\n{rest}");
+    assert!(rest.contains("1 passed"), "{rest}");
 }
 
 #[test]
