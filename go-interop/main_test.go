@@ -267,9 +267,9 @@ func rustPeer(t *testing.T) string {
 		sc.Buffer(nil, 1<<24)
 		for sc.Scan() {
 			var msg struct {
-				Reason     string `json:"reason"`
+				Reason     string                `json:"reason"`
 				Target     struct{ Name string } `json:"target"`
-				Executable string `json:"executable"`
+				Executable string                `json:"executable"`
 			}
 			if json.Unmarshal(sc.Bytes(), &msg) == nil && msg.Reason == "compiler-artifact" &&
 				msg.Target.Name == "region_peer" && msg.Executable != "" {
