@@ -33,7 +33,9 @@ type hostRegion interface {
 // the two have the same fields (header.go proves it at compile time).
 type pkgRegion struct{ *gofuzzshm.Region }
 
-func (r pkgRegion) Header() *layout.Header { return (*layout.Header)(unsafe.Pointer(r.Region.Header())) }
+func (r pkgRegion) Header() *layout.Header {
+	return (*layout.Header)(unsafe.Pointer(r.Region.Header()))
+}
 
 // The messages of Go's worker protocol (GO-FUZZ-FACTS.md section 4), written from the facts.
 type (
