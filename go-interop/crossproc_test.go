@@ -176,3 +176,45 @@ func mustParse(t *testing.T, line, wantLabel string) (string, regionState) {
 	}
 	return label, s
 }
+
+// The peers' single-purpose commands: each peer's `write` (by path) stores exactly the state
+// given, and its `read` (by fd 5) prints exactly the state Go wrote.
+func TestPeerReadAndWriteCommands(t *testing.T) {
+	peers := map[string][]string{"C": {cPeer(t)}, "Rust": {rustPeer(t)}, "Go": goPeerCmd()}
+	for name, peer := range peers {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			a, b := states(len(name))
+			r, err := gofuzzshm.CreateIn(t.TempDir(), crossCapacity)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+
+			argv := append(append(append([]string{}, peer...), "write", "path:"+r.Path()), b.writeArgs()...)
+			cmd := exec.Command(argv[0], argv[1:]...)
+			cmd.Env = peerEnviron()
+			if out := runPeer(t, cmd, 1); out[0] != "" {
+				t.Errorf("write printed %q", out[0])
+			}
+			if got, err := readState(r); err != nil || got.diff(b) != "" {
+				t.Errorf("after %s write: %s (%v)", name, got.diff(b), err)
+			}
+
+			if err := writeRegion(r, a.writeArgs()); err != nil {
+				t.Fatal(err)
+			}
+			f, err := r.File()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			argv = append(append([]string{}, peer...), "read", "fd:5", "reader")
+			cmd = exec.Command(argv[0], argv[1:]...)
+			cmd.Env, cmd.ExtraFiles = peerEnviron(), []*os.File{nil, nil, f}
+			if _, got := mustParse(t, runPeer(t, cmd, 1)[0], "reader"); got.diff(a) != "" {
+				t.Errorf("%s read: %s", name, got.diff(a))
+			}
+		})
+	}
+}

@@ -52,7 +52,9 @@ func ExampleMapFD() {
 		log.Fatal(err)
 	}
 	defer coordinator.Close()
-	coordinator.SetValue([]byte("entry"))
+	if err := coordinator.SetValue([]byte("entry")); err != nil {
+		log.Fatal(err)
+	}
 	f, err := coordinator.File()
 	if err != nil {
 		log.Fatal(err)
