@@ -7,7 +7,7 @@ RELEASE_LIB := target/release
 EXAMPLES := examples/build
 EXAMPLE_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -Iinclude
 
-.PHONY: demo build test lint test-rust check-header test-c clean
+.PHONY: demo build test lint test-rust check-header test-c test-go clean
 
 demo: $(EXAMPLES)/handoff $(EXAMPLES)/region_writer
 	$(EXAMPLES)/handoff $(EXAMPLES)/region_writer
@@ -22,7 +22,7 @@ $(EXAMPLES):
 $(EXAMPLES)/%: examples/c/%.c build | $(EXAMPLES)
 	$(CC) $(EXAMPLE_CFLAGS) $< -o $@ $(RELEASE_LIB)/libgofuzz_shm.a -lpthread -ldl -lm
 
-test: lint test-rust check-header test-c demo
+test: lint test-rust check-header test-c test-go demo
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -43,6 +43,10 @@ check-header:
 test-c:
 	$(CARGO) build --lib
 	$(TIMEOUT) 900 $(MAKE) -C c-tests LIBDIR=$(CURDIR)/target/debug
+
+# The Go package and the proofs against the real Go toolchain (see go-interop/README.md).
+test-go:
+	$(TIMEOUT) 1500 go-interop/run-tests.sh
 
 clean:
 	$(CARGO) clean

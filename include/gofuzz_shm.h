@@ -210,8 +210,9 @@ shm_status_t shm_create_in(const char *dir, size_t value_capacity, shm_region_t 
  *
  * Errors: `SHM_ERR_NULL_ARG` (`path`, `out`); `SHM_ERR_INVALID_ARG` when `size` (or the file,
  * for size 0) is smaller than the header, when `size` is larger than the file (mapping past the
- * end of a file faults), or when the path is not a regular file; `SHM_ERR_IO` when it cannot be
- * opened read-write or mapped.
+ * end of a file faults), or when the path opens but is not a regular file (a device);
+ * `SHM_ERR_IO` when it cannot be opened read-write (missing, a directory, no permission) or
+ * mapped.
  */
 shm_status_t shm_map_file(const char *path, size_t size, bool remove_on_close, shm_region_t **out);
 

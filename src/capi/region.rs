@@ -95,8 +95,9 @@ pub extern "C" fn shm_create_in(
 ///
 /// Errors: `SHM_ERR_NULL_ARG` (`path`, `out`); `SHM_ERR_INVALID_ARG` when `size` (or the file,
 /// for size 0) is smaller than the header, when `size` is larger than the file (mapping past the
-/// end of a file faults), or when the path is not a regular file; `SHM_ERR_IO` when it cannot be
-/// opened read-write or mapped.
+/// end of a file faults), or when the path opens but is not a regular file (a device);
+/// `SHM_ERR_IO` when it cannot be opened read-write (missing, a directory, no permission) or
+/// mapped.
 #[no_mangle]
 pub extern "C" fn shm_map_file(
     path: *const c_char,
