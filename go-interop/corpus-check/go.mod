@@ -1,0 +1,3 @@
+module gofuzzshm.example/corpus-check
+
+go 1.22
