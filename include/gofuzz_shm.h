@@ -29,10 +29,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/**
- * Value capacity Go's coordinator gives each worker (`workerSharedMemSize`): 100 MiB.
- */
+/** Value capacity Go's coordinator gives each worker (`workerSharedMemSize`): 100 MiB. */
 #define SHM_GO_WORKER_VALUE_CAPACITY (100 << 20)
+
 
 /**
  * Result of a `shm_*` call. `SHM_OK` is 0; every other value is a failure whose text

@@ -23,10 +23,6 @@ use std::ffi::c_char;
 pub use region::shm_region_t;
 pub use status::shm_status_t;
 
-/// Value capacity Go's coordinator gives each worker (`workerSharedMemSize`): 100 MiB.
-pub const SHM_GO_WORKER_VALUE_CAPACITY: usize = 100 << 20;
-const _: () = assert!(SHM_GO_WORKER_VALUE_CAPACITY == crate::layout::GO_WORKER_VALUE_CAPACITY);
-
 /// The library version, e.g. "0.1.0": static, NUL-terminated, never NULL. Thread-safe.
 #[no_mangle]
 pub extern "C" fn shm_version() -> *const c_char {
