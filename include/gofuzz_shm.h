@@ -72,10 +72,132 @@ typedef enum {
 } shm_status_t;
 
 /**
+ * The 17 argument types a Go fuzz target accepts. Stored in `shm_corpus_value_t.kind`.
+ * 0 is deliberately not a kind, so a zeroed value is rejected rather than misread.
+ */
+typedef enum {
+  /**
+   * `[]byte`: `bytes`, `bytes_len`.
+   */
+  SHM_CORPUS_BYTES = 1,
+  /**
+   * `string` (any bytes, not only UTF-8): `bytes`, `bytes_len`.
+   */
+  SHM_CORPUS_STRING = 2,
+  /**
+   * `bool`: `bool_value`.
+   */
+  SHM_CORPUS_BOOL = 3,
+  /**
+   * `byte`: `uint_value` (0..=255).
+   */
+  SHM_CORPUS_BYTE = 4,
+  /**
+   * `rune`: `int_value` (an int32).
+   */
+  SHM_CORPUS_RUNE = 5,
+  /**
+   * `int`: `int_value`.
+   */
+  SHM_CORPUS_INT = 6,
+  /**
+   * `int8`: `int_value`.
+   */
+  SHM_CORPUS_INT8 = 7,
+  /**
+   * `int16`: `int_value`.
+   */
+  SHM_CORPUS_INT16 = 8,
+  /**
+   * `int32`: `int_value`.
+   */
+  SHM_CORPUS_INT32 = 9,
+  /**
+   * `int64`: `int_value`.
+   */
+  SHM_CORPUS_INT64 = 10,
+  /**
+   * `uint`: `uint_value`.
+   */
+  SHM_CORPUS_UINT = 11,
+  /**
+   * `uint8`: `uint_value`.
+   */
+  SHM_CORPUS_UINT8 = 12,
+  /**
+   * `uint16`: `uint_value`.
+   */
+  SHM_CORPUS_UINT16 = 13,
+  /**
+   * `uint32`: `uint_value`.
+   */
+  SHM_CORPUS_UINT32 = 14,
+  /**
+   * `uint64`: `uint_value`.
+   */
+  SHM_CORPUS_UINT64 = 15,
+  /**
+   * `float32`: `float32_value` (NaN payloads are kept).
+   */
+  SHM_CORPUS_FLOAT32 = 16,
+  /**
+   * `float64`: `float64_value` (NaN payloads are kept).
+   */
+  SHM_CORPUS_FLOAT64 = 17,
+} shm_corpus_kind_t;
+
+/**
+ * A decoded corpus entry. Opaque: read it with `shm_corpus_entry_count` and
+ * `shm_corpus_entry_value`, release it with `shm_corpus_entry_free`.
+ */
+typedef struct shm_corpus_entry_t shm_corpus_entry_t;
+
+/**
  * An open region. Opaque: create it with `shm_create`, `shm_create_in`, `shm_map_file` or
  * `shm_map_fd`, release it with `shm_close`.
  */
 typedef struct shm_region_t shm_region_t;
+
+/**
+ * One typed value of a corpus entry. `kind` (a `shm_corpus_kind_t`) says which field holds
+ * the value; the other fields are ignored when encoding and zero when decoding.
+ */
+typedef struct {
+  /**
+   * A `shm_corpus_kind_t` value. (An integer field, so that any value a C caller stores is
+   * checked instead of trusted.)
+   */
+  uint32_t kind;
+  /**
+   * `[]byte` and `string`: the bytes; may be NULL when `bytes_len` is 0. After decoding,
+   * borrowed from the entry handle.
+   */
+  const uint8_t *bytes;
+  /**
+   * `[]byte` and `string`: the length.
+   */
+  size_t bytes_len;
+  /**
+   * Signed kinds (`rune`, `int`, `int8` … `int64`); must fit the kind when encoding.
+   */
+  int64_t int_value;
+  /**
+   * Unsigned kinds (`byte`, `uint`, `uint8` … `uint64`); must fit the kind when encoding.
+   */
+  uint64_t uint_value;
+  /**
+   * `float64`.
+   */
+  double float64_value;
+  /**
+   * `float32`.
+   */
+  float float32_value;
+  /**
+   * `bool`.
+   */
+  bool bool_value;
+} shm_corpus_value_t;
 
 /**
  * The fixed header at the start of every region, laid out exactly as Go lays out
@@ -150,6 +272,63 @@ intptr_t shm_value_len_load(const shm_region_t *region);
  * succeed leave it unchanged, so read it right after the call that failed.
  */
 const char *shm_last_error(void);
+
+/**
+ * Encodes `count` typed values as a `go test fuzz v1` entry, exactly as Go writes it, into
+ * `out` (`out_cap` bytes; not NUL-terminated). `*out_len` receives the entry's size — also
+ * with `SHM_ERR_TOO_LARGE` when `out_cap` is too small, so `out_cap` 0 (with `out` NULL) is a
+ * size query. `values` may be NULL when `count` is 0. Thread-safe.
+ *
+ * Errors: `SHM_ERR_NULL_ARG`; `SHM_ERR_INVALID_ARG` for an unknown kind or a value that does
+ * not fit its kind (the message names the value's index); `SHM_ERR_TOO_LARGE`.
+ */
+shm_status_t shm_corpus_encode(const shm_corpus_value_t *values,
+                               size_t count,
+                               uint8_t *out,
+                               size_t out_cap,
+                               size_t *out_len);
+
+/**
+ * Encodes `len` bytes as the entry of a fuzz target that takes a single `[]byte`:
+ * `go test fuzz v1\n[]byte("...")\n`. Buffer convention as `shm_corpus_encode`; `data` may
+ * be NULL when `len` is 0. Thread-safe.
+ *
+ * Errors: `SHM_ERR_NULL_ARG`; `SHM_ERR_TOO_LARGE` (with `*out_len` set to the size needed).
+ */
+shm_status_t shm_corpus_encode_bytes(const uint8_t *data,
+                                     size_t len,
+                                     uint8_t *out,
+                                     size_t out_cap,
+                                     size_t *out_len);
+
+/**
+ * Decodes a `go test fuzz v1` entry, accepting what Go accepts. On success `*out` receives a
+ * handle owning the values; free it with `shm_corpus_entry_free`. Thread-safe.
+ *
+ * Errors: `SHM_ERR_NULL_ARG`; `SHM_ERR_INVALID_ARG` when the entry is not one Go would accept
+ * (the message names the line and why).
+ */
+shm_status_t shm_corpus_decode(const uint8_t *data, size_t len, shm_corpus_entry_t **out);
+
+/**
+ * Number of values in a decoded entry; 0 for NULL.
+ */
+size_t shm_corpus_entry_count(const shm_corpus_entry_t *entry);
+
+/**
+ * Reads value `index` of a decoded entry into `*out`. Its `bytes` pointer (for `[]byte` and
+ * `string`) is borrowed from the entry and valid until `shm_corpus_entry_free`.
+ *
+ * Errors: `SHM_ERR_NULL_ARG`; `SHM_ERR_INVALID_ARG` when `index` is not below the count.
+ */
+shm_status_t shm_corpus_entry_value(const shm_corpus_entry_t *entry,
+                                    size_t index,
+                                    shm_corpus_value_t *out);
+
+/**
+ * Frees a decoded entry; every byte pointer read from it becomes invalid. NULL is a no-op.
+ */
+void shm_corpus_entry_free(shm_corpus_entry_t *entry);
 
 /**
  * Creates a region backed by an anonymous memfd (no file in any directory), sealed with
