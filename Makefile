@@ -7,7 +7,7 @@ RELEASE_LIB := target/release
 EXAMPLES := examples/build
 EXAMPLE_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -Iinclude
 
-.PHONY: demo build test lint test-rust check-header test-c test-go clean
+.PHONY: demo build test lint test-rust check-header test-c test-go fuzz fuzz-smoke clean
 
 demo: $(EXAMPLES)/handoff $(EXAMPLES)/region_writer
 	$(EXAMPLES)/handoff $(EXAMPLES)/region_writer
@@ -22,7 +22,7 @@ $(EXAMPLES):
 $(EXAMPLES)/%: examples/c/%.c build | $(EXAMPLES)
 	$(CC) $(EXAMPLE_CFLAGS) $< -o $@ $(RELEASE_LIB)/libgofuzz_shm.a -lpthread -ldl -lm
 
-test: lint test-rust check-header test-c test-go demo
+test: lint test-rust check-header test-c test-go fuzz-smoke demo
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -47,6 +47,15 @@ test-c:
 # The Go package and the proofs against the real Go toolchain (see go-interop/README.md).
 test-go:
 	$(TIMEOUT) 1500 go-interop/run-tests.sh
+
+# cargo-fuzz targets (nightly toolchain, `cargo install cargo-fuzz`): a short run of each in
+# `make test`, a longer one with `make fuzz FUZZ_SECONDS=600`. See fuzz/README.md.
+FUZZ_SECONDS ?= 300
+fuzz-smoke:
+	$(TIMEOUT) 900 fuzz/run.sh 10
+
+fuzz:
+	fuzz/run.sh $(FUZZ_SECONDS)
 
 clean:
 	$(CARGO) clean
