@@ -27,6 +27,7 @@ test: lint test-rust check-header test-c test-go fuzz-smoke demo
 lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --all-targets -- -D warnings
+	cd fuzz && $(CARGO) fmt -- --check && $(CARGO) clippy --all-targets -- -D warnings
 
 # Generous upper bounds, so a hung test fails the run instead of eating CI's time budget.
 TIMEOUT ?= timeout --signal=KILL

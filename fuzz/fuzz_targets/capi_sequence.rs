@@ -31,16 +31,15 @@ impl Ops<'_> {
 }
 
 fn expect(status: shm_status_t, allowed: &[shm_status_t], what: &str) {
-    assert!(
-        allowed.contains(&status),
-        "{what}: unexpected {status:?}"
-    );
+    assert!(allowed.contains(&status), "{what}: unexpected {status:?}");
 }
 
 fuzz_target!(|data: &[u8]| {
     let mut ops = Ops(data);
     let Some(kind) = ops.byte() else { return };
-    let Some(capacity) = ops.size(4096) else { return };
+    let Some(capacity) = ops.size(4096) else {
+        return;
+    };
     let mut region = std::ptr::null_mut();
     let status = if kind & 1 == 0 {
         shm_create(capacity, &mut region)
@@ -75,7 +74,11 @@ fuzz_target!(|data: &[u8]| {
                 let Some(buf_len) = ops.size(8192) else { break };
                 let mut len = 0;
                 let st = shm_value_copy(region, buf.as_mut_ptr(), buf_len, &mut len);
-                expect(st, &[SHM_OK, SHM_ERR_TOO_LARGE, SHM_ERR_CORRUPT_HEADER], "value_copy");
+                expect(
+                    st,
+                    &[SHM_OK, SHM_ERR_TOO_LARGE, SHM_ERR_CORRUPT_HEADER],
+                    "value_copy",
+                );
                 if st == SHM_OK {
                     assert!(len <= cap && len <= buf_len);
                     if let Some(expected) = &last_set {
@@ -96,7 +99,9 @@ fuzz_target!(|data: &[u8]| {
             }
             4 => {
                 // The peer scribbles one header byte.
-                let (Some(offset), Some(value)) = (ops.byte(), ops.byte()) else { break };
+                let (Some(offset), Some(value)) = (ops.byte(), ops.byte()) else {
+                    break;
+                };
                 let header = shm_header(peer).cast::<u8>();
                 let offset = usize::from(offset) % shm_header_size();
                 // SAFETY: inside the peer's live header.
@@ -109,11 +114,19 @@ fuzz_target!(|data: &[u8]| {
                 let st = shm_resize(region, new_cap);
                 expect(
                     st,
-                    &[SHM_OK, SHM_ERR_INVALID_ARG, SHM_ERR_CORRUPT_HEADER, SHM_ERR_IO],
+                    &[
+                        SHM_OK,
+                        SHM_ERR_INVALID_ARG,
+                        SHM_ERR_CORRUPT_HEADER,
+                        SHM_ERR_IO,
+                    ],
                     "resize",
                 );
                 if st == SHM_OK {
-                    assert!(before >= 0 && before as usize <= new_cap, "resize cut the value");
+                    assert!(
+                        before >= 0 && before as usize <= new_cap,
+                        "resize cut the value"
+                    );
                     assert_eq!(shm_capacity(region), new_cap);
                 }
             }
@@ -128,7 +141,8 @@ fuzz_target!(|data: &[u8]| {
                 let mut area_cap = 0;
                 assert_eq!(shm_value_buffer(region, &mut area, &mut area_cap), SHM_OK);
                 let mut out_len = 0;
-                let st = shm_corpus_encode_bytes(payload.as_ptr(), len, area, area_cap, &mut out_len);
+                let st =
+                    shm_corpus_encode_bytes(payload.as_ptr(), len, area, area_cap, &mut out_len);
                 expect(st, &[SHM_OK, SHM_ERR_TOO_LARGE], "corpus_encode_bytes");
                 if st == SHM_OK {
                     assert_eq!(shm_set_value_len(region, out_len), SHM_OK);

@@ -31,7 +31,11 @@ fuzz_target!(|data: &[u8]| {
     let region = match SharedMem::map_fd(file.as_fd(), 0) {
         Ok(region) => region,
         Err(err) => {
-            assert!(data.len() < HEADER_SIZE, "mapping {} bytes failed: {err}", data.len());
+            assert!(
+                data.len() < HEADER_SIZE,
+                "mapping {} bytes failed: {err}",
+                data.len()
+            );
             assert_eq!(err.kind(), ErrorKind::InvalidArgument);
             return;
         }
