@@ -7,7 +7,7 @@ RELEASE_LIB := target/release
 EXAMPLES := examples/build
 EXAMPLE_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -Iinclude
 
-.PHONY: demo build test lint test-rust check-header test-c test-go fuzz fuzz-smoke clean
+.PHONY: demo build test lint test-rust check-header test-c test-go test-install fuzz fuzz-smoke clean
 
 demo: $(EXAMPLES)/handoff $(EXAMPLES)/region_writer
 	$(EXAMPLES)/handoff $(EXAMPLES)/region_writer
@@ -22,12 +22,13 @@ $(EXAMPLES):
 $(EXAMPLES)/%: examples/c/%.c build | $(EXAMPLES)
 	$(CC) $(EXAMPLE_CFLAGS) $< -o $@ $(RELEASE_LIB)/libgofuzz_shm.a -lpthread -ldl -lm
 
-test: lint test-rust check-header test-c test-go fuzz-smoke demo
+test: lint test-rust check-header test-c test-go test-install fuzz-smoke demo
 
 lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --all-targets -- -D warnings
 	cd fuzz && $(CARGO) fmt -- --check && $(CARGO) clippy --all-targets -- -D warnings
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps --quiet
 
 # Generous upper bounds, so a hung test fails the run instead of eating CI's time budget.
 TIMEOUT ?= timeout --signal=KILL
@@ -48,6 +49,11 @@ test-c:
 # The Go package and the proofs against the real Go toolchain (see go-interop/README.md).
 test-go:
 	$(TIMEOUT) 1500 go-interop/run-tests.sh
+
+# Install with cargo-c into a temporary prefix; build and run C and Go consumers through
+# pkg-config only; check the SONAME and the exported symbols.
+test-install:
+	$(TIMEOUT) 900 scripts/test-install.sh
 
 # cargo-fuzz targets (nightly toolchain, `cargo install cargo-fuzz`): a short run of each in
 # `make test`, a longer one with `make fuzz FUZZ_SECONDS=600`. See fuzz/README.md.

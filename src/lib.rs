@@ -7,6 +7,8 @@
 //! (see `include/gofuzz_shm.h`). [`corpus`] encodes and decodes the `go test fuzz v1` entries a
 //! Go worker expects in the value.
 
+#![deny(missing_docs)]
+
 pub mod capi;
 pub mod corpus;
 pub mod error;
