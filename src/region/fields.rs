@@ -98,6 +98,18 @@ impl SharedMem {
     }
 
     /// A snapshot of the header, read field by field (not atomically as a whole).
+    ///
+    /// ```
+    /// let mut region = gofuzz_shm::SharedMem::create(16)?;
+    /// region.set_count(3);
+    /// region.set_rand_state(7);
+    /// region.set_raw_in_mem(true);
+    /// let header = region.header();
+    /// assert_eq!((header.count, header.rand_state, header.raw_in_mem), (3, 7, true));
+    /// assert_eq!(region.count_add(2), 3);
+    /// assert_eq!(region.count(), 5);
+    /// # Ok::<(), gofuzz_shm::Error>(())
+    /// ```
     pub fn header(&self) -> ShmHeader {
         ShmHeader {
             count: self.count(),

@@ -18,6 +18,15 @@ impl SharedMem {
     /// Creates a region backed by an anonymous memfd named `fuzz-shm`, sized for
     /// `value_capacity` value bytes, close-on-exec, and sealed with `F_SEAL_SHRINK`. It has no
     /// path; hand it to a peer by descriptor (it works as a Go worker's fd 5).
+    ///
+    /// ```
+    /// let mut region = gofuzz_shm::SharedMem::create_memfd(1024)?;
+    /// assert!(region.path().is_none());
+    /// assert!(region.is_shrink_sealed());
+    /// region.resize(4096)?; // growing is allowed, shrinking is not
+    /// assert!(region.resize(16).is_err());
+    /// # Ok::<(), gofuzz_shm::Error>(())
+    /// ```
     pub fn create_memfd(value_capacity: usize) -> Result<SharedMem> {
         let size = size_for_value(value_capacity).ok_or_else(|| {
             Error::new(

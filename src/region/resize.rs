@@ -30,6 +30,21 @@ impl SharedMem {
     /// Shrinking maps the new size, then truncates the file to it; shrinking below the current
     /// `value_len` is refused ([`ErrorKind::InvalidArgument`]), never truncating data, and a
     /// sealed memfd refuses any shrink (`EPERM`). On failure nothing changes.
+    ///
+    /// ```
+    /// use std::os::fd::AsFd;
+    /// use gofuzz_shm::SharedMem;
+    ///
+    /// let mut owner = SharedMem::create(8)?;
+    /// let mut peer = SharedMem::map_fd(owner.as_fd(), 0)?;
+    /// owner.set_value(b"12345678")?;
+    /// assert!(owner.resize(4).is_err()); // would cut the value
+    /// owner.resize(1 << 20)?;
+    /// assert!(peer.remap()?); // the peer follows
+    /// assert_eq!(peer.capacity(), 1 << 20);
+    /// assert_eq!(peer.value_copy()?, b"12345678");
+    /// # Ok::<(), gofuzz_shm::Error>(())
+    /// ```
     pub fn resize(&mut self, new_capacity: usize) -> Result<()> {
         let new_size = size_for_value(new_capacity).ok_or_else(|| {
             Error::new(
