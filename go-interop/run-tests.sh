@@ -113,6 +113,9 @@ else
 	exit 1
 fi
 
+step "fuzz: the package's API against a scribbling peer (bounded; longer: see fuzz_test.go)"
+go test -count=1 -run='^$' -fuzz='^FuzzRegionOps$' -fuzztime=5s .
+
 step "example: a Go parent hands a region to a C child"
 gcc -std=c11 -Wall -Wextra -Werror -o "$tmp/child" example/cchild/child.c $(pkg-config --cflags --libs gofuzz_shm)
 go run ./example "$tmp/child"
