@@ -23,6 +23,21 @@ package rawcapi
 // 	if (st != SHM_OK) *msg = strdup(shm_last_error());
 // 	return st;
 // }
+// static shm_status_t create_memfd(size_t capacity, shm_region_t **out, char **msg) {
+// 	shm_status_t st = shm_create_memfd(capacity, out);
+// 	if (st != SHM_OK) *msg = strdup(shm_last_error());
+// 	return st;
+// }
+// static shm_status_t resize(shm_region_t *r, size_t capacity, char **msg) {
+// 	shm_status_t st = shm_resize(r, capacity);
+// 	if (st != SHM_OK) *msg = strdup(shm_last_error());
+// 	return st;
+// }
+// static shm_status_t is_sealed(const shm_region_t *r, bool *sealed, char **msg) {
+// 	shm_status_t st = shm_is_sealed(r, sealed);
+// 	if (st != SHM_OK) *msg = strdup(shm_last_error());
+// 	return st;
+// }
 // static shm_status_t close_region(shm_region_t *r, char **msg) {
 // 	shm_status_t st = shm_close(r);
 // 	if (st != SHM_OK) *msg = strdup(shm_last_error());
@@ -59,6 +74,35 @@ func Create(capacity int) (*Region, error) {
 	}
 	return &Region{h}, nil
 }
+
+// CreateMemfd calls shm_create_memfd: an anonymous region sealed against shrinking.
+func CreateMemfd(capacity int) (*Region, error) {
+	var h *C.shm_region_t
+	var msg *C.char
+	if err := status(C.create_memfd(C.size_t(capacity), &h, &msg), msg); err != nil {
+		return nil, err
+	}
+	return &Region{h}, nil
+}
+
+// Resize calls shm_resize; pointers from Header are invalid afterwards.
+func (r *Region) Resize(capacity int) error {
+	var msg *C.char
+	return status(C.resize(r.h, C.size_t(capacity), &msg), msg)
+}
+
+// IsSealed calls shm_is_sealed.
+func (r *Region) IsSealed() (bool, error) {
+	var sealed C.bool
+	var msg *C.char
+	if err := status(C.is_sealed(r.h, &sealed, &msg), msg); err != nil {
+		return false, err
+	}
+	return bool(sealed), nil
+}
+
+// Capacity calls shm_capacity.
+func (r *Region) Capacity() int { return int(C.shm_capacity(r.h)) }
 
 // Header returns shm_header() as the Go mirror type, whose layout the tests of gofuzzshm prove
 // equal to shm_header_t's.
