@@ -23,36 +23,10 @@
 #include <cmocka.h>
 
 #include "gofuzz_shm.h"
-
-extern char **environ;
+#include "test_support.h"
 
 static const char *self_path;
 static int fds_at_start;
-
-static int count_open_fds(void) {
-    DIR *dir = opendir("/proc/self/fd");
-    if (dir == NULL) return -1;
-    int n = 0;
-    while (readdir(dir) != NULL) n++;
-    closedir(dir);
-    return n - 3; /* ".", ".." and the DIR's own descriptor */
-}
-
-static int count_entries(const char *path) {
-    DIR *dir = opendir(path);
-    if (dir == NULL) return -1;
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(dir)) != NULL)
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) n++;
-    closedir(dir);
-    return n;
-}
-
-static const char *tmpdir(void) {
-    const char *dir = getenv("TMPDIR");
-    return dir != NULL ? dir : "/tmp";
-}
 
 /* A file of `len` bytes in TMPDIR; the caller unlinks it. */
 static void make_file(char *path, size_t path_len, const char *name, off_t len) {
@@ -408,14 +382,8 @@ static void test_last_error_is_per_thread_and_starts_empty(void **state) {
 /* ---- another process ---- */
 
 static int run_child_with_fd5(int fd, const char *role) {
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, fd, 5);
-    char *argv[] = {(char *)self_path, (char *)"--child", (char *)role, NULL};
-    pid_t pid;
-    int rc = posix_spawn(&pid, self_path, &actions, NULL, argv, environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) return -1;
+    pid_t pid = spawn_with_fd5(self_path, role, fd);
+    if (pid < 0) return -1;
     int status;
     if (waitpid(pid, &status, 0) != pid) return -1;
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
@@ -450,7 +418,7 @@ static void test_child_process_writes_and_reads(void **state) {
     (void)state;
     shm_region_t *region = NULL;
     assert_int_equal(shm_create(64, &region), SHM_OK);
-    assert_int_equal(run_child_with_fd5(shm_fd(region), "write"), 0);
+    assert_int_equal(run_child_with_fd5(shm_fd(region), "--child-write"), 0);
     shm_header_t *h = shm_header(region);
     assert_int_equal(h->count, 31);
     assert_int_equal(h->rand_state, 0xfeedface);
@@ -466,9 +434,9 @@ static void test_child_process_writes_and_reads(void **state) {
     h->rand_inc = 5;
     h->raw_in_mem = false;
     assert_int_equal(shm_set_value(region, (const uint8_t *)"from C parent", 13), SHM_OK);
-    assert_int_equal(run_child_with_fd5(shm_fd(region), "check"), 0);
+    assert_int_equal(run_child_with_fd5(shm_fd(region), "--child-check"), 0);
     h->rand_inc = 6; /* the child's check can fail */
-    assert_int_equal(run_child_with_fd5(shm_fd(region), "check"), 14);
+    assert_int_equal(run_child_with_fd5(shm_fd(region), "--child-check"), 14);
     assert_int_equal(shm_close(region), SHM_OK);
 }
 
@@ -481,7 +449,7 @@ static void test_nothing_left_behind(void **state) {
 }
 
 int main(int argc, char **argv) {
-    if (argc == 3 && strcmp(argv[1], "--child") == 0) return child_main(argv[2]);
+    if (argc == 2 && strncmp(argv[1], "--child-", 8) == 0) return child_main(argv[1] + 8);
     self_path = argv[0];
     fds_at_start = count_open_fds();
     const struct CMUnitTest tests[] = {

@@ -20,31 +20,10 @@
 #include <cmocka.h>
 
 #include "gofuzz_shm.h"
-
-extern char **environ;
+#include "test_support.h"
 
 static const char *self_path;
 static int fds_at_start;
-
-static int count_open_fds(void) {
-    DIR *dir = opendir("/proc/self/fd");
-    if (dir == NULL) return -1;
-    int n = 0;
-    while (readdir(dir) != NULL) n++;
-    closedir(dir);
-    return n - 3;
-}
-
-static int count_entries(const char *path) {
-    DIR *dir = opendir(path);
-    if (dir == NULL) return -1;
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(dir)) != NULL)
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) n++;
-    closedir(dir);
-    return n;
-}
 
 static off_t fd_size(int fd) {
     struct stat st;
@@ -235,22 +214,12 @@ static int scribble(int fd) {
     return shm_close(region) == SHM_OK ? 0 : 4;
 }
 
-static pid_t spawn_scribbler(int region_fd) {
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, region_fd, 5);
-    char *argv[] = {(char *)self_path, (char *)"--scribble", NULL};
-    pid_t pid = -1;
-    int rc = posix_spawn(&pid, self_path, &actions, NULL, argv, environ);
-    posix_spawn_file_actions_destroy(&actions);
-    return rc == 0 ? pid : -1;
-}
 
 static void test_hostile_peer_process(void **state) {
     (void)state;
     shm_region_t *region = NULL;
     assert_int_equal(shm_create(CAPACITY, &region), SHM_OK);
-    pid_t pid = spawn_scribbler(shm_fd(region));
+    pid_t pid = spawn_with_fd5(self_path, "--scribble", shm_fd(region));
     assert_true(pid > 0);
 
     long ok = 0, corrupt = 0, too_large = 0, calls = 0;

@@ -70,7 +70,9 @@ fn child_entry() {
     region.close().unwrap();
 }
 
-fn run_child(region: &SharedMem, role: &str, by_path: bool) {
+/// This test binary, started in `role`, with the region as its fd 5 (or, `by_path`, named in
+/// the environment instead).
+fn child_command(region: &SharedMem, role: &str, by_path: bool) -> Command {
     let mut cmd = Command::new(std::env::current_exe().unwrap());
     cmd.args([
         "--ignored",
@@ -95,6 +97,11 @@ fn run_child(region: &SharedMem, role: &str, by_path: bool) {
             });
         }
     }
+    cmd
+}
+
+fn run_child(region: &SharedMem, role: &str, by_path: bool) {
+    let mut cmd = child_command(region, role, by_path);
     let output = cmd.output().unwrap();
     assert!(
         output.status.success(),
@@ -159,25 +166,8 @@ fn a_live_child_remaps_after_the_parent_grows_the_region() {
     let dir = tempfile::tempdir().unwrap();
     let mut region = SharedMem::create_in(dir.path(), 64).unwrap();
     write_expected(&mut region);
-    let fd = region.fd();
-    let mut cmd = Command::new(std::env::current_exe().unwrap());
-    cmd.args([
-        "--ignored",
-        "--exact",
-        "child_entry",
-        "--nocapture",
-        "--test-threads=1",
-    ])
-    .env(ROLE, "remap")
-    .stdin(Stdio::piped())
-    .stdout(Stdio::piped());
-    // SAFETY: as in run_child: dup2 only, async-signal-safe.
-    unsafe {
-        cmd.pre_exec(move || match libc::dup2(fd, CHILD_FD) {
-            -1 => Err(std::io::Error::last_os_error()),
-            _ => Ok(()),
-        });
-    }
+    let mut cmd = child_command(&region, "remap", false);
+    cmd.stdin(Stdio::piped()).stdout(Stdio::piped());
     let mut child = cmd.spawn().unwrap();
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     // libtest prints "test child_entry ... " without a newline before the body's output.
