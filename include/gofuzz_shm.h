@@ -29,23 +29,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/**
- * Value capacity Go's coordinator gives each worker (`workerSharedMemSize`): 100 MiB.
- */
+/** Value capacity Go's coordinator gives each worker (`workerSharedMemSize`): 100 MiB. */
 #define SHM_GO_WORKER_VALUE_CAPACITY (100 << 20)
 
-/**
- * The bits of Go's `math.NaN()`: the only `float64` NaN written as `float64(NaN)`, and what
- * `float64(NaN)` decodes to. Other NaNs (Rust's `f64::NAN` is `0x7ff8000000000000`) are
- * written `math.Float64frombits(0x…)`.
- */
-#define GO_NAN_F64_BITS 9221120237041090561
-
-/**
- * The bits of Go's `float32(math.NaN())` on amd64 and arm64: the only `float32` NaN written
- * as `float32(NaN)`, and what `float32(NaN)` decodes to.
- */
-#define GO_NAN_F32_BITS 2143289344
 
 /**
  * Result of a `shm_*` call. `SHM_OK` is 0; every other value is a failure whose text
@@ -112,6 +98,87 @@ typedef enum {
 } shm_outcome_t;
 
 /**
+ * The 17 argument types a Go fuzz target accepts. Stored in `shm_corpus_value_t.kind`.
+ * 0 is deliberately not a kind, so a zeroed value is rejected rather than misread.
+ */
+typedef enum {
+  /**
+   * `[]byte`: `bytes`, `bytes_len`.
+   */
+  SHM_CORPUS_BYTES = 1,
+  /**
+   * `string` (any bytes, not only UTF-8): `bytes`, `bytes_len`.
+   */
+  SHM_CORPUS_STRING = 2,
+  /**
+   * `bool`: `bool_value`.
+   */
+  SHM_CORPUS_BOOL = 3,
+  /**
+   * `byte`: `uint_value` (0..=255).
+   */
+  SHM_CORPUS_BYTE = 4,
+  /**
+   * `rune`: `int_value` (an int32).
+   */
+  SHM_CORPUS_RUNE = 5,
+  /**
+   * `int`: `int_value`.
+   */
+  SHM_CORPUS_INT = 6,
+  /**
+   * `int8`: `int_value`.
+   */
+  SHM_CORPUS_INT8 = 7,
+  /**
+   * `int16`: `int_value`.
+   */
+  SHM_CORPUS_INT16 = 8,
+  /**
+   * `int32`: `int_value`.
+   */
+  SHM_CORPUS_INT32 = 9,
+  /**
+   * `int64`: `int_value`.
+   */
+  SHM_CORPUS_INT64 = 10,
+  /**
+   * `uint`: `uint_value`.
+   */
+  SHM_CORPUS_UINT = 11,
+  /**
+   * `uint8`: `uint_value`.
+   */
+  SHM_CORPUS_UINT8 = 12,
+  /**
+   * `uint16`: `uint_value`.
+   */
+  SHM_CORPUS_UINT16 = 13,
+  /**
+   * `uint32`: `uint_value`.
+   */
+  SHM_CORPUS_UINT32 = 14,
+  /**
+   * `uint64`: `uint_value`.
+   */
+  SHM_CORPUS_UINT64 = 15,
+  /**
+   * `float32`: `float32_value` (NaN payloads are kept).
+   */
+  SHM_CORPUS_FLOAT32 = 16,
+  /**
+   * `float64`: `float64_value` (NaN payloads are kept).
+   */
+  SHM_CORPUS_FLOAT64 = 17,
+} shm_corpus_kind_t;
+
+/**
+ * A decoded corpus entry. Opaque: read it with `shm_corpus_entry_count` and
+ * `shm_corpus_entry_value`, release it with `shm_corpus_entry_free`.
+ */
+typedef struct shm_corpus_entry_t shm_corpus_entry_t;
+
+/**
  * An open region. Opaque: create it with `shm_create`, `shm_create_in`, `shm_map_file` or
  * `shm_map_fd`, release it with `shm_close`.
  */
@@ -128,6 +195,47 @@ typedef struct shm_region_t shm_region_t;
  * between threads.
  */
 typedef struct shm_worker_t shm_worker_t;
+
+/**
+ * One typed value of a corpus entry. `kind` (a `shm_corpus_kind_t`) says which field holds
+ * the value; the other fields are ignored when encoding and zero when decoding.
+ */
+typedef struct {
+  /**
+   * A `shm_corpus_kind_t` value. (An integer field, so that any value a C caller stores is
+   * checked instead of trusted.)
+   */
+  uint32_t kind;
+  /**
+   * `[]byte` and `string`: the bytes; may be NULL when `bytes_len` is 0. After decoding,
+   * borrowed from the entry handle.
+   */
+  const uint8_t *bytes;
+  /**
+   * `[]byte` and `string`: the length.
+   */
+  size_t bytes_len;
+  /**
+   * Signed kinds (`rune`, `int`, `int8` … `int64`); must fit the kind when encoding.
+   */
+  int64_t int_value;
+  /**
+   * Unsigned kinds (`byte`, `uint`, `uint8` … `uint64`); must fit the kind when encoding.
+   */
+  uint64_t uint_value;
+  /**
+   * `float64`.
+   */
+  double float64_value;
+  /**
+   * `float32`.
+   */
+  float float32_value;
+  /**
+   * `bool`.
+   */
+  bool bool_value;
+} shm_corpus_value_t;
 
 /**
  * The fixed header at the start of every region, laid out exactly as Go lays out
@@ -294,6 +402,28 @@ extern "C" {
 const char *shm_version(void);
 
 /**
+ * Atomic (relaxed) load of `count`.
+ */
+int64_t shm_count_load(const shm_region_t *region);
+
+/**
+ * Atomic (relaxed) store of `count`; a coordinator stores 0 before each call.
+ */
+void shm_count_store(const shm_region_t *region, int64_t count);
+
+/**
+ * Atomically adds `delta` to `count` (wrapping) and returns the value before the addition.
+ */
+int64_t shm_count_add(const shm_region_t *region, int64_t delta);
+
+/**
+ * Acquire load of `value_len` exactly as stored, unchecked (it may be negative or beyond the
+ * capacity: use `shm_value_ref`/`shm_value_copy` to read the value). Pairs with the release
+ * store done by `shm_set_value` and `shm_set_value_len`.
+ */
+intptr_t shm_value_len_load(const shm_region_t *region);
+
+/**
  * Text of this thread's last failure: `"<function>: <operation> [<path>]: <why>[: <OS error>]"`.
  * An empty string (never NULL) when no call on this thread has failed yet.
  *
@@ -301,6 +431,82 @@ const char *shm_version(void);
  * succeed leave it unchanged, so read it right after the call that failed.
  */
 const char *shm_last_error(void);
+
+/**
+ * Encodes `count` typed values as a `go test fuzz v1` entry, exactly as Go writes it, into
+ * `out` (`out_cap` bytes; not NUL-terminated). `*out_len` receives the entry's size — also
+ * with `SHM_ERR_TOO_LARGE` when `out_cap` is too small, so `out_cap` 0 (with `out` NULL) is a
+ * size query. `values` may be NULL when `count` is 0. Thread-safe.
+ *
+ * Errors: `SHM_ERR_NULL_ARG`; `SHM_ERR_INVALID_ARG` for an unknown kind or a value that does
+ * not fit its kind (the message names the value's index); `SHM_ERR_TOO_LARGE`.
+ */
+shm_status_t shm_corpus_encode(const shm_corpus_value_t *values,
+                               size_t count,
+                               uint8_t *out,
+                               size_t out_cap,
+                               size_t *out_len);
+
+/**
+ * Encodes `len` bytes as the entry of a fuzz target that takes a single `[]byte`:
+ * `go test fuzz v1\n[]byte("...")\n`. Buffer convention as `shm_corpus_encode`; `data` may
+ * be NULL when `len` is 0. Thread-safe.
+ *
+ * Errors: `SHM_ERR_NULL_ARG`; `SHM_ERR_TOO_LARGE` (with `*out_len` set to the size needed).
+ */
+shm_status_t shm_corpus_encode_bytes(const uint8_t *data,
+                                     size_t len,
+                                     uint8_t *out,
+                                     size_t out_cap,
+                                     size_t *out_len);
+
+/**
+ * Decodes a `go test fuzz v1` entry, accepting what Go accepts. On success `*out` receives a
+ * handle owning the values; free it with `shm_corpus_entry_free`. Thread-safe.
+ *
+ * Errors: `SHM_ERR_NULL_ARG`; `SHM_ERR_INVALID_ARG` when the entry is not one Go would accept
+ * (the message names the line and why).
+ */
+shm_status_t shm_corpus_decode(const uint8_t *data, size_t len, shm_corpus_entry_t **out);
+
+/**
+ * Number of values in a decoded entry; 0 for NULL.
+ */
+size_t shm_corpus_entry_count(const shm_corpus_entry_t *entry);
+
+/**
+ * Reads value `index` of a decoded entry into `*out`. Its `bytes` pointer (for `[]byte` and
+ * `string`) is borrowed from the entry and valid until `shm_corpus_entry_free`.
+ *
+ * Errors: `SHM_ERR_NULL_ARG`; `SHM_ERR_INVALID_ARG` when `index` is not below the count.
+ */
+shm_status_t shm_corpus_entry_value(const shm_corpus_entry_t *entry,
+                                    size_t index,
+                                    shm_corpus_value_t *out);
+
+/**
+ * Frees a decoded entry; every byte pointer read from it becomes invalid. NULL is a no-op.
+ */
+void shm_corpus_entry_free(shm_corpus_entry_t *entry);
+
+/**
+ * Creates a region backed by an anonymous memfd (no file in any directory), sealed with
+ * `F_SEAL_SHRINK` so no process holding it can truncate it under a mapping; it can still
+ * grow with `shm_resize`. `shm_path` is NULL; hand it to a peer with `shm_fd` (it works as a
+ * Go worker's fd 5). Thread-safe.
+ *
+ * Errors: `SHM_ERR_NULL_ARG`; `SHM_ERR_TOO_LARGE`; `SHM_ERR_IO` (memfd_create, sizing,
+ * sealing or mapping failed).
+ */
+shm_status_t shm_create_memfd(size_t value_capacity, shm_region_t **out);
+
+/**
+ * `*sealed` = whether the region's descriptor is sealed against shrinking, e.g. to check a
+ * descriptor received with `shm_map_fd`. Ordinary files are never sealed. Thread-safe.
+ *
+ * Errors: `SHM_ERR_NULL_ARG`.
+ */
+shm_status_t shm_is_sealed(const shm_region_t *region, bool *sealed);
 
 /**
  * Size of the region header, which is also the offset of the value: 40 on 64-bit targets, 32
@@ -341,8 +547,9 @@ shm_status_t shm_create_in(const char *dir, size_t value_capacity, shm_region_t 
  *
  * Errors: `SHM_ERR_NULL_ARG` (`path`, `out`); `SHM_ERR_INVALID_ARG` when `size` (or the file,
  * for size 0) is smaller than the header, when `size` is larger than the file (mapping past the
- * end of a file faults), or when the path is not a regular file; `SHM_ERR_IO` when it cannot be
- * opened read-write or mapped.
+ * end of a file faults), or when the path opens but is not a regular file (a device);
+ * `SHM_ERR_IO` when it cannot be opened read-write (missing, a directory, no permission) or
+ * mapped.
  */
 shm_status_t shm_map_file(const char *path, size_t size, bool remove_on_close, shm_region_t **out);
 
@@ -438,6 +645,30 @@ shm_status_t shm_set_value(shm_region_t *region, const uint8_t *data, size_t len
  * Errors: `SHM_ERR_NULL_ARG`; `SHM_ERR_TOO_LARGE` beyond the capacity (header untouched).
  */
 shm_status_t shm_set_value_len(shm_region_t *region, size_t len);
+
+/**
+ * Changes the value capacity to `new_capacity`, keeping the header and the value. Growing
+ * extends the file if it is shorter and maps the new size; shrinking maps the new size and
+ * truncates the file. Call it on the side that owns the region; peers follow with `shm_remap`.
+ * **Every pointer obtained from this handle before (header, value views and buffers) is
+ * invalid afterwards.** On failure nothing changes.
+ *
+ * Errors: `SHM_ERR_NULL_ARG`; `SHM_ERR_INVALID_ARG` when `new_capacity` is below the current
+ * `value_len` (data is never cut); `SHM_ERR_CORRUPT_HEADER` when `value_len` is out of range;
+ * `SHM_ERR_TOO_LARGE` when the size does not fit a mapping; `SHM_ERR_IO` when the file cannot
+ * be resized or mapped (a sealed memfd refuses to shrink with EPERM).
+ */
+shm_status_t shm_resize(shm_region_t *region, size_t new_capacity);
+
+/**
+ * Maps the file's current size if it differs from the mapped size (the owner resized the
+ * region); `*changed` tells whether it did. When it did, every pointer obtained from this
+ * handle before is invalid.
+ *
+ * Errors: `SHM_ERR_NULL_ARG`; `SHM_ERR_CORRUPT_HEADER` when the file became shorter than the
+ * header (the old mapping is kept, and accessing beyond the file's end faults); `SHM_ERR_IO`.
+ */
+shm_status_t shm_remap(shm_region_t *region, bool *changed);
 
 /**
  * Fills `opts` with the defaults: every pointer NULL, Go's 100 MiB value capacity, a 10 s

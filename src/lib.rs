@@ -4,7 +4,10 @@
 //! The region is a file mapped by both processes: a fixed header ([`layout::ShmHeader`], laid
 //! out byte for byte as Go's `sharedMemHeader`) followed by the value. [`SharedMem`] creates and
 //! maps such regions; the `capi` module exports the same operations to C as `shm_*` functions
-//! (see `include/gofuzz_shm.h`).
+//! (see `include/gofuzz_shm.h`). [`corpus`] encodes and decodes the `go test fuzz v1` entries a
+//! Go worker expects in the value.
+
+#![deny(missing_docs)]
 
 pub mod capi;
 pub mod corpus;

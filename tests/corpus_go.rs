@@ -370,13 +370,17 @@ fn go_encoder_matches_ours() {
         .collect::<String>()
         .into_bytes();
     values.extend(all_chars.chunks(4096).map(|c| Value::String(c.to_vec())));
-    let mut rng = Rng::new(0x5eed_0002);
-    for _ in 0..20_000 {
+    let scale: usize = std::env::var("CORPUS_GO_ENCODE_SCALE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
+    let mut rng = Rng::new(0x5eed_0002 + scale as u64);
+    for _ in 0..20_000 * scale {
         let kind = rng.index(KINDS.len());
         values.push(random_value(&mut rng, kind));
     }
     // Many floats: shortest formatting has the most room for disagreement.
-    for _ in 0..20_000 {
+    for _ in 0..20_000 * scale {
         values.push(Value::Float64(random_f64(&mut rng)));
         values.push(Value::Float32(random_f32(&mut rng)));
     }
@@ -631,9 +635,14 @@ fn go_decoder_agrees_with_ours() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(30_000);
-    let mut rng = Rng::new(0x5eed_0003);
+    let mut rng = Rng::new(0x5eed_0003 + lines as u64);
     for i in 0..lines {
-        let file = if i % 3 == 0 {
+        let file = if i % 7 == 1 {
+            // A float literal at a rounding boundary, for the float type it was made for.
+            let (literal, wide) = boundary_literal(&mut rng);
+            let ty = if wide { "float64" } else { "float32" };
+            format!("go test fuzz v1\n{ty}({literal})\n").into_bytes()
+        } else if i % 3 == 0 {
             // Our own encoding of a random value, sometimes damaged.
             random_file(&mut rng, &mut |rng| {
                 let kind = rng.index(KINDS.len());

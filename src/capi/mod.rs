@@ -11,8 +11,12 @@
 //!   that may change them, as each function states;
 //! - every failure leaves its text in a thread-local buffer read with `shm_last_error()`.
 
+pub mod atomics;
 pub mod boundary;
+pub mod corpus;
+pub mod memfd;
 pub mod region;
+pub mod resize;
 pub mod status;
 pub mod worker;
 
@@ -20,10 +24,6 @@ use std::ffi::c_char;
 
 pub use region::shm_region_t;
 pub use status::shm_status_t;
-
-/// Value capacity Go's coordinator gives each worker (`workerSharedMemSize`): 100 MiB.
-pub const SHM_GO_WORKER_VALUE_CAPACITY: usize = 100 << 20;
-const _: () = assert!(SHM_GO_WORKER_VALUE_CAPACITY == crate::layout::GO_WORKER_VALUE_CAPACITY);
 
 /// The library version, e.g. "0.1.0": static, NUL-terminated, never NULL. Thread-safe.
 #[no_mangle]

@@ -20,13 +20,13 @@ use crate::region::SharedMem;
 /// `shm_map_fd`, release it with `shm_close`.
 #[allow(non_camel_case_types)]
 pub struct shm_region_t {
-    mem: SharedMem,
+    pub(super) mem: SharedMem,
     /// NUL-terminated copy of the path for `shm_path`, made once.
     path: Option<CString>,
 }
 
 impl shm_region_t {
-    fn boxed(mem: SharedMem) -> *mut shm_region_t {
+    pub(super) fn boxed(mem: SharedMem) -> *mut shm_region_t {
         let path = mem
             .path()
             .and_then(|p| CString::new(p.as_os_str().as_bytes()).ok());
@@ -95,8 +95,9 @@ pub extern "C" fn shm_create_in(
 ///
 /// Errors: `SHM_ERR_NULL_ARG` (`path`, `out`); `SHM_ERR_INVALID_ARG` when `size` (or the file,
 /// for size 0) is smaller than the header, when `size` is larger than the file (mapping past the
-/// end of a file faults), or when the path is not a regular file; `SHM_ERR_IO` when it cannot be
-/// opened read-write or mapped.
+/// end of a file faults), or when the path opens but is not a regular file (a device);
+/// `SHM_ERR_IO` when it cannot be opened read-write (missing, a directory, no permission) or
+/// mapped.
 #[no_mangle]
 pub extern "C" fn shm_map_file(
     path: *const c_char,

@@ -379,7 +379,8 @@ fn underscores_separate_digits(text: &str) -> bool {
 /// `:suffix`, the suffix must be a decimal line number, optionally preceded by another
 /// `:number` that makes the pair `line:column`. Line and column must be 1..=2^30.
 /// Numbers are read as 64-bit unsigned and then used as Go's 64-bit `int`, so values of
-/// 2^63 and more wrap to negative numbers and pass the upper-bound check.
+/// 2^63 and more wrap to negative numbers and pass the upper-bound check. This is what 64-bit
+/// Go does; 32-bit Go (GOARCH=386, observed) refuses numbers above 2^32-1 instead.
 fn check_line_directive(text: &str) -> LexResult<()> {
     const MAX: i64 = 1 << 30;
     /// The position after the last `:` and the number after it, if it parses.

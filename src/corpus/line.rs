@@ -35,6 +35,16 @@ enum Callee<'a> {
     Slice(&'a str),
 }
 
+/// What a value line converts to.
+enum Target<'a> {
+    /// A type named by an identifier (`int`, `string`, …, or an unsupported name).
+    Type(&'a str),
+    /// `math.Float32frombits`.
+    Float32Bits,
+    /// `math.Float64frombits`.
+    Float64Bits,
+}
+
 /// A unary operator before the argument.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Unary {
@@ -234,7 +244,7 @@ pub(crate) fn parse_line(line: &[u8]) -> Result<Value, DecodeErrorKind> {
     let (callee, arg) = parse_call(&mut lx).map_err(DecodeErrorKind::Syntax)?;
     let wrong = DecodeErrorKind::WrongLiteral;
 
-    let name = match callee {
+    let target = match callee {
         Callee::Slice("byte") => {
             return match (arg.unary, arg.operand) {
                 (None, Token::Str(bytes)) => Ok(Value::Bytes(bytes)),
@@ -242,8 +252,8 @@ pub(crate) fn parse_line(line: &[u8]) -> Result<Value, DecodeErrorKind> {
             }
         }
         Callee::Slice(_) => return Err(DecodeErrorKind::UnsupportedType),
-        Callee::Name(Some("math"), "Float64frombits") => "float64-bits",
-        Callee::Name(Some("math"), "Float32frombits") => "float32-bits",
+        Callee::Name(Some("math"), "Float64frombits") => Target::Float64Bits,
+        Callee::Name(Some("math"), "Float32frombits") => Target::Float32Bits,
         Callee::Name(Some(_), _) => return Err(DecodeErrorKind::UnsupportedType),
         Callee::Name(None, "bool") => {
             return match (arg.unary, arg.operand) {
@@ -252,11 +262,31 @@ pub(crate) fn parse_line(line: &[u8]) -> Result<Value, DecodeErrorKind> {
                 _ => Err(wrong("true or false required for type bool")),
             }
         }
-        Callee::Name(None, name) => name,
+        Callee::Name(None, name) => Target::Type(name),
     };
 
     let lit = classify(arg)?;
     let out_of_range = DecodeErrorKind::OutOfRange;
+    let name = match target {
+        Target::Type(name) => name,
+        Target::Float32Bits => {
+            return match lit {
+                Lit::Int(false, _) => {
+                    let bits = uint_value(&lit, u32::MAX.into())? as u32;
+                    Ok(Value::Float32(f32::from_bits(bits)))
+                }
+                _ => Err(wrong("integer literal required for math.Float32frombits")),
+            }
+        }
+        Target::Float64Bits => {
+            return match lit {
+                Lit::Int(false, _) => {
+                    Ok(Value::Float64(f64::from_bits(uint_value(&lit, u64::MAX)?)))
+                }
+                _ => Err(wrong("integer literal required for math.Float64frombits")),
+            }
+        }
+    };
     let value = match name {
         "string" => match lit {
             Lit::Str {
@@ -295,17 +325,6 @@ pub(crate) fn parse_line(line: &[u8]) -> Result<Value, DecodeErrorKind> {
         "uint64" => Value::Uint64(uint_value(&lit, u64::MAX)?),
         "float32" => Value::Float32(float32_value(&lit)?),
         "float64" => Value::Float64(float64_value(&lit)?),
-        "float32-bits" => match lit {
-            Lit::Int(false, _) => {
-                let bits = uint_value(&lit, u32::MAX.into())? as u32;
-                Value::Float32(f32::from_bits(bits))
-            }
-            _ => return Err(wrong("integer literal required for math.Float32frombits")),
-        },
-        "float64-bits" => match lit {
-            Lit::Int(false, _) => Value::Float64(f64::from_bits(uint_value(&lit, u64::MAX)?)),
-            _ => return Err(wrong("integer literal required for math.Float64frombits")),
-        },
         _ => return Err(DecodeErrorKind::UnsupportedType),
     };
     Ok(value)

@@ -16,6 +16,9 @@
 //! `unicode_tables.rs` is generated from the installed Go by
 //! `go-interop/corpus-check/cmd/gen-tables`, and a test fails when it is out of date.
 
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
 mod decode;
 mod encode;
 mod error;

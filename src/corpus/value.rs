@@ -15,8 +15,11 @@ use std::fmt;
 /// does the same, so encoding then decoding gives back the [`Value::normalized`] values.
 ///
 /// `Int` and `Uint` hold Go's pointer-sized `int` and `uint` in 64 bits. Go's decoder checks
-/// `int(…)`/`uint(…)` literals against the 64-bit range on every platform; on a 32-bit target
-/// Go then silently truncates the value to 32 bits.
+/// `int(…)`/`uint(…)` literals against the 64-bit range on every platform, and a 32-bit Go
+/// target then silently keeps the low 32 bits (observed with GOARCH=386:
+/// `int(9223372036854775807)` arrives as `-1`). [`decode`](super::decode) does the same
+/// 64-bit check, so it accepts exactly what Go accepts on any platform; what a 32-bit target
+/// receives is `v as i32` / `v as u32`.
 ///
 /// Equality (`==`) compares floats by their bits: `NaN == NaN` when the payloads match, and
 /// `0.0 != -0.0`. Variants must match too (`Byte(1) != Uint8(1)`; compare

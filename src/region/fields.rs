@@ -48,6 +48,12 @@ impl SharedMem {
         self.count_atomic().store(count, Ordering::Relaxed)
     }
 
+    /// Adds `delta` to `count` atomically (wrapping, as Go's int64 does) and returns the value
+    /// it had before. Safe to call from several threads and processes at once.
+    pub fn count_add(&self, delta: i64) -> i64 {
+        self.count_atomic().fetch_add(delta, Ordering::Relaxed)
+    }
+
     /// `value_len` exactly as stored (acquire load), which may be out of range; use
     /// [`value_len`](Self::value_len) for a checked length.
     pub fn value_len_raw(&self) -> isize {
@@ -92,6 +98,18 @@ impl SharedMem {
     }
 
     /// A snapshot of the header, read field by field (not atomically as a whole).
+    ///
+    /// ```
+    /// let mut region = gofuzz_shm::SharedMem::create(16)?;
+    /// region.set_count(3);
+    /// region.set_rand_state(7);
+    /// region.set_raw_in_mem(true);
+    /// let header = region.header();
+    /// assert_eq!((header.count, header.rand_state, header.raw_in_mem), (3, 7, true));
+    /// assert_eq!(region.count_add(2), 3);
+    /// assert_eq!(region.count(), 5);
+    /// # Ok::<(), gofuzz_shm::Error>(())
+    /// ```
     pub fn header(&self) -> ShmHeader {
         ShmHeader {
             count: self.count(),

@@ -24,7 +24,9 @@
 //! [`HEADER_SIZE`]: crate::layout::HEADER_SIZE
 
 mod fields;
+mod memfd;
 mod open;
+mod resize;
 mod value;
 
 use std::fs::File;
@@ -107,11 +109,7 @@ impl AsRawFd for SharedMem {
 
 impl AsFd for SharedMem {
     fn as_fd(&self) -> BorrowedFd<'_> {
-        match &self.file {
-            Some(file) => file.as_fd(),
-            // Teardown only runs from `close(self)` and `drop`, after which no method can run.
-            None => unreachable!("region used after teardown"),
-        }
+        self.backing_file().as_fd()
     }
 }
 

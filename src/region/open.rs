@@ -35,6 +35,14 @@ impl SharedMem {
     }
 
     /// Like [`create`](Self::create), in the directory `dir`.
+    ///
+    /// ```
+    /// let dir = tempfile::tempdir()?;
+    /// let region = gofuzz_shm::SharedMem::create_in(dir.path(), 64)?;
+    /// assert!(region.path().unwrap().starts_with(dir.path()));
+    /// assert_eq!(region.capacity(), 64);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn create_in(dir: &Path, value_capacity: usize) -> Result<SharedMem> {
         let size = size_for_value(value_capacity).ok_or_else(|| {
             Error::new(
@@ -63,6 +71,20 @@ impl SharedMem {
     /// which must be at least the header and no more than the file (mapping past the end of a
     /// file would fault on access). With `remove_on_close`, close removes the file; a failed call
     /// never removes it.
+    ///
+    /// ```
+    /// use gofuzz_shm::{ErrorKind, SharedMem, HEADER_SIZE};
+    ///
+    /// let dir = tempfile::tempdir()?;
+    /// let path = dir.path().join("region");
+    /// std::fs::File::create(&path)?.set_len((HEADER_SIZE + 100) as u64)?;
+    /// let region = SharedMem::map_path(&path, 0, false)?;
+    /// assert_eq!(region.capacity(), 100);
+    /// // Never past the end of the file:
+    /// let err = SharedMem::map_path(&path, HEADER_SIZE + 101, false).unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::InvalidArgument);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn map_path(path: &Path, size: usize, remove_on_close: bool) -> Result<SharedMem> {
         let file = OpenOptions::new()
             .read(true)
@@ -81,13 +103,24 @@ impl SharedMem {
     /// Maps an open descriptor, which is duplicated (close-on-exec): the caller keeps and closes
     /// its own. Size rules as in [`map_path`](Self::map_path); a Go worker maps its fd 5 this
     /// way with size 0.
+    ///
+    /// ```
+    /// use std::os::fd::AsFd;
+    /// use gofuzz_shm::SharedMem;
+    ///
+    /// let mut owner = SharedMem::create(64)?;
+    /// let peer = SharedMem::map_fd(owner.as_fd(), 0)?; // what a worker does with its fd 5
+    /// owner.set_value(b"shared")?;
+    /// assert_eq!(peer.value_copy()?, b"shared");
+    /// # Ok::<(), gofuzz_shm::Error>(())
+    /// ```
     pub fn map_fd(fd: BorrowedFd<'_>, size: usize) -> Result<SharedMem> {
         let file = File::from(fd.try_clone_to_owned().map_err(|e| Error::io(MAP_FD, e))?);
         let map = map_checked(&file, size, MAP_FD)?;
         Ok(SharedMem::from_parts(map, file, None, false))
     }
 
-    fn from_parts(
+    pub(super) fn from_parts(
         map: memmap2::MmapRaw,
         file: File,
         path: Option<std::path::PathBuf>,

@@ -23,6 +23,14 @@ impl SharedMem {
 
     /// The checked value length: `value_len` if it is within `0..=capacity()`, otherwise
     /// [`ErrorKind::CorruptHeader`].
+    ///
+    /// ```
+    /// let mut region = gofuzz_shm::SharedMem::create(16)?;
+    /// region.set_value(b"hello")?;
+    /// assert_eq!(region.value_len()?, 5);
+    /// assert_eq!(region.value_len_raw(), 5);
+    /// # Ok::<(), gofuzz_shm::Error>(())
+    /// ```
     pub fn value_len(&self) -> Result<usize> {
         let raw = self.value_len_raw();
         match usize::try_from(raw) {
@@ -87,6 +95,17 @@ impl SharedMem {
     /// Writes the value and publishes its length. [`ErrorKind::TooLarge`] when it exceeds the
     /// capacity, in which case nothing in the region changes. `data` may itself point into this
     /// region's value area.
+    ///
+    /// ```
+    /// use gofuzz_shm::{ErrorKind, SharedMem};
+    ///
+    /// let mut region = SharedMem::create(4)?;
+    /// region.set_value(b"abcd")?;
+    /// let err = region.set_value(b"abcde").unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::TooLarge);
+    /// assert_eq!(region.value_copy()?, b"abcd"); // unchanged
+    /// # Ok::<(), gofuzz_shm::Error>(())
+    /// ```
     pub fn set_value(&mut self, data: &[u8]) -> Result<()> {
         self.check_fits(data.len(), SET_VALUE)?;
         // SAFETY: safety model fact 1 with the check above. `ptr::copy` (memmove) because the

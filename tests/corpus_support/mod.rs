@@ -569,8 +569,9 @@ fn sprinkle_underscores(rng: &mut Rng, s: String) -> String {
 pub fn random_number(rng: &mut Rng) -> String {
     const DEC: &[u8] = b"0123456789";
     const HEX: &[u8] = b"0123456789abcdefABCDEF";
-    let s = match rng.below(12) {
+    let s = match rng.below(14) {
         0 | 1 => rng.pick(&BOUNDARY_NUMBERS).to_string(),
+        12 | 13 => return boundary_literal(rng).0,
         2 => digits(rng, DEC, 25),
         3 => format!("{}{}", rng.pick(&["0x", "0X"]), digits(rng, HEX, 18)),
         4 => format!(
@@ -799,4 +800,100 @@ pub fn random_file(rng: &mut Rng, line_source: &mut dyn FnMut(&mut Rng) -> Vec<u
         out.retain(|&b| b != b'\n');
     }
     out
+}
+
+// ---------------------------------------------------------------------------------------
+// Float literals at rounding boundaries: exact decimal expansions of the midpoints between
+// adjacent floats (ties), nudged just above or below, in decimal and in hex.
+
+/// Exact decimal digits and exponent of `m × 2^e` (value = digits × 10^exp).
+fn exact_decimal(m: u64, e: i64) -> (String, i64) {
+    // Little-endian base-10 digits.
+    let mut digits: Vec<u8> = m.to_string().bytes().rev().map(|b| b - b'0').collect();
+    let times = |digits: &mut Vec<u8>, k: u8| {
+        let mut carry = 0u8;
+        for d in digits.iter_mut() {
+            let v = *d * k + carry;
+            *d = v % 10;
+            carry = v / 10;
+        }
+        while carry > 0 {
+            digits.push(carry % 10);
+            carry /= 10;
+        }
+    };
+    let exp10 = if e >= 0 {
+        for _ in 0..e {
+            times(&mut digits, 2);
+        }
+        0
+    } else {
+        // m / 2^k = m × 5^k / 10^k
+        for _ in 0..-e {
+            times(&mut digits, 5);
+        }
+        e
+    };
+    let text: String = digits.iter().rev().map(|&d| char::from(b'0' + d)).collect();
+    (text, exp10)
+}
+
+/// A decimal or hex literal at (or within a hair of) the midpoint between two adjacent
+/// floats of either width.
+pub fn boundary_literal(rng: &mut Rng) -> (String, bool) {
+    let wide = rng.chance(2);
+    // Midpoint between x and its successor: (2·m + 1) × 2^(e − 1).
+    let (m, e) = if wide {
+        let bits = rng.next_u64() & 0x7fef_ffff_ffff_ffff;
+        let exp = ((bits >> 52) & 0x7ff) as i64;
+        let frac = bits & ((1 << 52) - 1);
+        if exp == 0 {
+            (frac, -1074)
+        } else {
+            (frac | 1 << 52, exp - 1075)
+        }
+    } else {
+        let bits = rng.next_u64() as u32 & 0x7f7f_ffff;
+        let exp = i64::from((bits >> 23) & 0xff);
+        let frac = u64::from(bits & ((1 << 23) - 1));
+        if exp == 0 {
+            (frac, -149)
+        } else {
+            (frac | 1 << 23, exp - 150)
+        }
+    };
+    let (mid_m, mid_e) = (2 * m + 1, e - 1);
+    if rng.chance(4) {
+        let nudge = match rng.below(3) {
+            0 => String::new(),
+            1 => "0000000000000000000001".to_string(),
+            _ => "fffffffffffffff".to_string(),
+        };
+        return (
+            format!("0x{mid_m:x}{nudge}p{}", mid_e - 4 * nudge.len() as i64),
+            wide,
+        );
+    }
+    let (mut digits, mut exp10) = exact_decimal(mid_m, mid_e);
+    match rng.below(4) {
+        0 => {
+            // Just above the midpoint.
+            digits.push_str("000000000000000000000000001");
+            exp10 -= 27;
+        }
+        1 if digits.len() > 1 => {
+            // Just below: drop the last (non-zero) digit.
+            digits.pop();
+            exp10 += 1;
+        }
+        _ => {}
+    }
+    // Write it as d.ddd…e±x or as a plain integer with an exponent.
+    let text = if rng.chance(2) {
+        format!("{digits}e{exp10}")
+    } else {
+        let point = digits.len() as i64 - 1;
+        format!("{}.{}e{}", &digits[..1], &digits[1..], exp10 + point)
+    };
+    (text, wide)
 }

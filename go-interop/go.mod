@@ -1,0 +1,3 @@
+module github.com/gofuzz-shm/gofuzz-shm/go-interop
+
+go 1.24

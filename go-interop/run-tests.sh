@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# Runs every Go interop proof against a freshly built library, with no manual step:
+#
+#   1. layout: the cgo-free mirror builds for every linux GOARCH (its compile-time assertions
+#      hold the offset table), is vetted for amd64, 386 and arm, and its tests run on amd64 and
+#      386; the C header compiles
+#      for i386 with its static asserts, and fails to when i386 is given 8-aligned 64-bit fields;
+#   2-4. the package's tests under -race: API, cgo view of shm_header_t, Rust/C/Go round trips
+#      across processes, a real `go test -fuzz` session, and a minimal host driving a real worker;
+#   and the example (a Go parent handing a region to a C child).
+#
+# The library is found through pkg-config, as an installed one would be: this script writes a
+# temporary gofuzz_shm.pc pointing at the cargo build and at include/, with an rpath, so test
+# binaries and child programs run without LD_LIBRARY_PATH. Exits non-zero on any failure.
+#
+# With arguments, runs that command in the same environment instead of the checks, e.g.
+#   ./run-tests.sh go test -v -run CrossLanguage .
+#
+# Needs: go (1.24+), cargo, gcc with 32-bit support (Debian: gcc-multilib), pkg-config.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(dirname "$here")
+cd "$here"
+
+# The linux GOARCHes Go supports, each of which must be in layout/table32.go or table64.go.
+archs="amd64 arm64 386 arm mips mipsle mips64 mips64le ppc64 ppc64le riscv64 s390x loong64"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/gofuzzshm-go-interop.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+step() { printf "\n== %s  [%ss]\n" "$*" "$SECONDS"; }
+
+step "build the library and the Rust peer (cargo)"
+(cd "$root" && cargo build --quiet --lib --example region_peer)
+libdir="${CARGO_TARGET_DIR:-$root/target}/debug"
+test -f "$libdir/libgofuzz_shm.so" || { echo "no $libdir/libgofuzz_shm.so after cargo build" >&2; exit 1; }
+
+mkdir "$tmp/pkgconfig"
+cat >"$tmp/pkgconfig/gofuzz_shm.pc" <<EOF
+libdir=$libdir
+includedir=$root/include
+
+Name: gofuzz_shm
+Description: Go's native-fuzzer shared-memory region (build tree of this checkout)
+Version: $(cd "$root" && sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)
+Cflags: -I\${includedir}
+Libs: -L\${libdir} -Wl,-rpath,\${libdir} -lgofuzz_shm
+EOF
+export PKG_CONFIG_PATH="$tmp/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
+echo "pkg-config gofuzz_shm: $(pkg-config --cflags --libs gofuzz_shm)"
+
+if [ $# -gt 0 ]; then
+	"$@"
+	exit
+fi
+
+step "proof 1: the C header's layout asserts, i386 and host"
+cflags=(-std=c11 -Wall -Wextra -Werror -fsyntax-only -I"$root/include")
+for m in -m32 -m64; do
+	gcc "$m" "${cflags[@]}" -x c "$root/include/gofuzz_shm.h"
+	gcc "$m" "${cflags[@]}" testdata/cpeer/peer.c
+	echo "ok   gcc $m: include/gofuzz_shm.h and the C peer compile with the static asserts"
+done
+# i386 with 8-aligned 64-bit fields is the layout 32-bit ARM EABI would give a plain C struct:
+# the asserts must reject it.
+if gcc -m32 -malign-double "${cflags[@]}" -x c "$root/include/gofuzz_shm.h" 2>"$tmp/align.err"; then
+	echo "FAIL the header compiled with -m32 -malign-double: its layout asserts do not bite" >&2
+	exit 1
+fi
+grep -q "rand_state offset differs from Go" "$tmp/align.err" ||
+	{ cat "$tmp/align.err" >&2; echo "FAIL unexpected error for -m32 -malign-double" >&2; exit 1; }
+echo "ok   gcc -m32 -malign-double: rejected (rand_state offset differs from Go)"
+
+step "proof 1: the Go mirror for every linux GOARCH"
+dist=$(go tool dist list | sed -n 's|^linux/||p' | sort | tr '\n' ' ')
+want=$(printf '%s\n' $archs | sort | tr '\n' ' ')
+if [ "$dist" != "$want" ]; then
+	echo "FAIL go tool dist list has linux GOARCHes [$dist], this script checks [$want]" >&2
+	exit 1
+fi
+# The compiler checks layout/assert.go for each GOARCH: a build is the proof.
+for arch in $archs; do
+	GOARCH=$arch CGO_ENABLED=0 go build ./layout
+	echo "ok   GOARCH=$arch: layout compiles with its offset assertions"
+done
+# Vetting compiles the test dependencies (the standard library) for each GOARCH, which costs
+# ~20 s per GOARCH on a cold cache: done for the two that run the tests and for arm, the one
+# where a C struct would disagree with Go.
+for arch in amd64 386 arm; do
+	GOARCH=$arch CGO_ENABLED=0 go vet ./layout
+	echo "ok   GOARCH=$arch: go vet ./layout"
+done
+CGO_ENABLED=0 go test -count=1 -v ./layout
+if [ "$(go env GOHOSTOS)/$(go env GOHOSTARCH)" = linux/amd64 ]; then
+	GOARCH=386 CGO_ENABLED=0 go test -count=1 -v ./layout
+else
+	echo "FAIL GOARCH=386 tests need a linux/amd64 host" >&2
+	exit 1
+fi
+
+step "go vet (cgo package, tests, example)"
+go vet ./...
+
+step "proofs 1-4: go test -race"
+# -v output goes to a log; the result lines and the tests' own log lines are shown, and the
+# whole log when something fails.
+if go test -race -count=1 -v ./... >"$tmp/test.log" 2>&1; then
+	grep -E '^(ok|FAIL|---|panic:)|^ +(--- |[A-Za-z_]+_test\.go:[0-9]+:)' "$tmp/test.log"
+else
+	cat "$tmp/test.log"
+	echo "FAIL go test -race" >&2
+	exit 1
+fi
+
+step "fuzz: the package's API against a scribbling peer (bounded; longer: see fuzz_test.go)"
+go test -count=1 -run='^$' -fuzz='^FuzzRegionOps$' -fuzztime=5s .
+
+step "example: a Go parent hands a region to a C child"
+gcc -std=c11 -Wall -Wextra -Werror -o "$tmp/child" example/cchild/child.c $(pkg-config --cflags --libs gofuzz_shm)
+go run ./example "$tmp/child"
+
+step "all Go interop checks passed"
