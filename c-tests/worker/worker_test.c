@@ -25,8 +25,7 @@
 #include <cmocka.h>
 
 #include "gofuzz_shm.h"
-
-extern char **environ;
+#include "../test_support.h"
 
 static const char *fuzz_binary;
 static const char *plain_binary;
@@ -401,17 +400,6 @@ static void test_death_between_calls(void **state) {
     assert_int_equal(shm_worker_stop(w), SHM_OK);
 }
 
-static int count_dir(const char *path) {
-    DIR *d = opendir(path);
-    assert_non_null(d);
-    int n = 0;
-    while (readdir(d)) {
-        n++;
-    }
-    closedir(d);
-    return n;
-}
-
 /* Entries in `dir` the library makes: region files "fuzz-*", cache dirs "gofuzz-shm-cache-*". */
 static int count_ours(const char *dir) {
     DIR *d = opendir(dir);
@@ -431,10 +419,9 @@ static int count_ours(const char *dir) {
  * descriptor, thread or temporary file. */
 static void test_nothing_leaks(void **state) {
     (void)state;
-    const char *tmp = getenv("TMPDIR");
-    assert_non_null(tmp);
-    int fds = count_dir("/proc/self/fd");
-    int threads = count_dir("/proc/self/task");
+    const char *tmp = tmpdir();
+    int fds = count_open_fds();
+    int threads = count_entries("/proc/self/task");
     shm_worker_t *w = start("FuzzBehave");
     run_text(w, "exit3");
     run_text(w, "fine");
@@ -442,8 +429,8 @@ static void test_nothing_leaks(void **state) {
     run_text(w, "fine");
     assert_int_equal(count_ours(tmp), 2); /* the region file and the cache directory */
     assert_int_equal(shm_worker_stop(w), SHM_OK);
-    assert_int_equal(count_dir("/proc/self/fd"), fds);
-    assert_int_equal(count_dir("/proc/self/task"), threads); /* watchdog threads joined */
+    assert_int_equal(count_open_fds(), fds);
+    assert_int_equal(count_entries("/proc/self/task"), threads); /* watchdog threads joined */
     assert_int_equal(count_ours(tmp), 0);
     errno = 0;
     assert_int_equal(waitpid(-1, NULL, WNOHANG), -1); /* no child left, not even a zombie */
