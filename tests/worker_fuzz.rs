@@ -23,6 +23,9 @@ const SEARCH: Duration = Duration::from_secs(60);
 
 #[test]
 fn fuzz_finds_the_planted_bug() {
+    if !have_go() {
+        return;
+    }
     let mut w = shallow("fatal");
     let seed = bytes_entry("seed");
     let r = w
@@ -49,6 +52,9 @@ fn fuzz_finds_the_planted_bug() {
 
 #[test]
 fn run_limits_and_coverage_masks() {
+    if !have_go() {
+        return;
+    }
     let mut w = start("FuzzAccept");
     let seed = bytes_entry("abcd");
     let limits = FuzzLimits {
@@ -113,6 +119,9 @@ fn run_limits_and_coverage_masks() {
 
 #[test]
 fn a_mask_before_any_run_learns_the_counter_count_first() {
+    if !have_go() {
+        return;
+    }
     let mut w = start("FuzzAccept");
     assert_eq!(w.coverage_len(), None);
     let seed = bytes_entry("zz");
@@ -132,6 +141,9 @@ fn a_mask_before_any_run_learns_the_counter_count_first() {
 
 #[test]
 fn a_mutation_that_kills_the_worker() {
+    if !have_go() {
+        return;
+    }
     let mut w = shallow("exit");
     let seed = bytes_entry("seed");
     let r = w
@@ -152,6 +164,9 @@ fn a_mutation_that_kills_the_worker() {
 
 #[test]
 fn a_mutation_that_hangs_the_worker() {
+    if !have_go() {
+        return;
+    }
     let mut w = shallow("hang");
     let seed = bytes_entry("seed");
     let r = w

@@ -19,6 +19,9 @@ const LIMITS: MinimizeLimits = MinimizeLimits {
 
 #[test]
 fn minimize_shrinks_a_crashing_entry_value_by_value() {
+    if !have_go() {
+        return;
+    }
     let mut w = start("FuzzMinimize");
     let entry = encode(&[
         Value::Bytes(b"aaaaaaaaaaaaaaaaaaaabugbbbbbbbbbbbbbbbb".to_vec()),
@@ -45,6 +48,9 @@ fn minimize_shrinks_a_crashing_entry_value_by_value() {
 
 #[test]
 fn an_entry_that_does_not_fail_comes_back_unchanged() {
+    if !have_go() {
+        return;
+    }
     let mut w = start("FuzzMinimize");
     let entry = encode(&[
         Value::Bytes(b"harmless".to_vec()),
@@ -58,6 +64,9 @@ fn an_entry_that_does_not_fail_comes_back_unchanged() {
 
 #[test]
 fn raw_bytes_left_by_a_dying_worker_are_recovered_and_confirmed() {
+    if !have_go() {
+        return;
+    }
     let mut w = start("FuzzMinimizeDies");
     let entry = encode(&[Value::Bytes(b"bugxxxxxxxxxx".to_vec())]);
     let r = w.minimize(&entry, LIMITS).unwrap();
@@ -85,6 +94,9 @@ fn raw_bytes_left_by_a_dying_worker_are_recovered_and_confirmed() {
 
 #[test]
 fn stale_raw_bytes_fall_back_to_the_last_entry_known_to_fail() {
+    if !have_go() {
+        return;
+    }
     let mut w = start("FuzzMinimizeDies");
     let entry = encode(&[Value::Bytes(b"xxxxxxbugxxxxx".to_vec())]);
     let r = w.minimize(&entry, LIMITS).unwrap();
@@ -96,6 +108,9 @@ fn stale_raw_bytes_fall_back_to_the_last_entry_known_to_fail() {
 
 #[test]
 fn an_entry_that_kills_the_worker_itself() {
+    if !have_go() {
+        return;
+    }
     let mut w = start("FuzzMinimizeDies");
     let entry = encode(&[Value::Bytes(b"bug".to_vec())]);
     let r = w.minimize(&entry, LIMITS).unwrap();
@@ -115,6 +130,9 @@ fn an_entry_that_kills_the_worker_itself() {
 
 #[test]
 fn run_bytes_encodes_for_you() {
+    if !have_go() {
+        return;
+    }
     let mut w = start("FuzzMinimize");
     let err = w
         .minimize(b"go test fuzz v1\nint(1)\n", LIMITS)

@@ -9,6 +9,9 @@ use worker_common::*;
 
 #[test]
 fn every_outcome_is_reported_with_its_input_and_the_worker_comes_back() {
+    if !have_go() {
+        return;
+    }
     let mut w = start("FuzzBehave");
     let first_pid = w.pid().unwrap();
 
@@ -95,6 +98,9 @@ fn every_outcome_is_reported_with_its_input_and_the_worker_comes_back() {
 
 #[test]
 fn coverage_differs_between_paths_and_repeats_for_the_same_input() {
+    if !have_go() {
+        return;
+    }
     let mut w = start("FuzzAccept");
     let a = w.run(&bytes_entry("abcd")).unwrap().coverage.to_vec();
     let digits = w.run(&bytes_entry("123")).unwrap().coverage.to_vec();
@@ -112,6 +118,9 @@ fn coverage_differs_between_paths_and_repeats_for_the_same_input() {
 
 #[test]
 fn a_binary_without_counters_gives_empty_coverage() {
+    if !have_go() {
+        return;
+    }
     let mut options = options("FuzzAccept");
     options.binary = plain_binary().to_path_buf();
     let mut w = gofuzz_shm::worker::Worker::start(options).unwrap();
@@ -122,6 +131,9 @@ fn a_binary_without_counters_gives_empty_coverage() {
 
 #[test]
 fn typed_arguments() {
+    if !have_go() {
+        return;
+    }
     let mut w = start("FuzzTyped");
     let failing = "go test fuzz v1\n[]byte(\"raw\")\nstring(\"str\")\nint(-7)\nbyte('\\xc8')\nfloat64(1.5)\nbool(true)\nrune('é')\n";
     let r = w.run(failing.as_bytes()).unwrap();
@@ -144,6 +156,9 @@ fn typed_arguments() {
 
 #[test]
 fn an_entry_the_worker_cannot_parse_is_an_error_and_the_worker_lives_on() {
+    if !have_go() {
+        return;
+    }
     let mut w = start("FuzzAccept");
     let pid = w.pid();
     let err = w.run(b"not a corpus entry").unwrap_err();
@@ -159,6 +174,9 @@ fn an_entry_the_worker_cannot_parse_is_an_error_and_the_worker_lives_on() {
 
 #[test]
 fn start_failures_say_why() {
+    if !have_go() {
+        return;
+    }
     use gofuzz_shm::worker::Worker;
     use gofuzz_shm::ErrorKind;
     let message = |options| {
@@ -202,6 +220,9 @@ fn start_failures_say_why() {
 
 #[test]
 fn a_death_is_seen_even_when_a_child_of_the_worker_holds_its_pipes() {
+    if !have_go() {
+        return;
+    }
     let mut w = start("FuzzBehave");
     let r = w.run(&bytes_entry("orphan")).unwrap();
     assert_eq!(
@@ -224,6 +245,9 @@ fn a_death_is_seen_even_when_a_child_of_the_worker_holds_its_pipes() {
 
 #[test]
 fn a_worker_that_died_between_calls_is_replaced_without_blaming_the_next_input() {
+    if !have_go() {
+        return;
+    }
     // A C host keeps SIGPIPE's default action (Rust's runtime ignores it): writing the call
     // to the dead worker's pipe must not kill this process.
     // SAFETY: setting a signal disposition; no handler is involved.
@@ -249,6 +273,9 @@ fn a_worker_that_died_between_calls_is_replaced_without_blaming_the_next_input()
 
 #[test]
 fn a_large_entry() {
+    if !have_go() {
+        return;
+    }
     use gofuzz_shm::corpus::{encode, Value};
     let mut w = start("FuzzAccept");
     let data: Vec<u8> = (0..2u32 << 20).map(|i| (i % 251) as u8).collect();
@@ -260,6 +287,9 @@ fn a_large_entry() {
 
 #[test]
 fn arguments_and_working_directory_reach_the_worker() {
+    if !have_go() {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let mut options = options("FuzzBehave");
     options.args = vec!["-test.v=false".into(), "extra".into()];

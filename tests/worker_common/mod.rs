@@ -9,6 +9,31 @@ use std::time::Duration;
 
 use gofuzz_shm::worker::{Worker, WorkerOptions};
 
+/// Whether `go` is on PATH. Without it the worker tests print a loud notice and pass, unless
+/// GOFUZZSHM_REQUIRE_GO=1 is set (as in CI), in which case they fail. Each test starts with
+/// `if !have_go() { return; }`.
+pub fn have_go() -> bool {
+    static FOUND: OnceLock<bool> = OnceLock::new();
+    *FOUND.get_or_init(|| {
+        let found = std::env::var_os("PATH")
+            .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join("go").is_file()));
+        if !found {
+            let required = std::env::var("GOFUZZSHM_REQUIRE_GO").is_ok_and(|v| v == "1");
+            assert!(
+                !required,
+                "GOFUZZSHM_REQUIRE_GO=1 but no `go` on PATH: the worker tests cannot run"
+            );
+            eprintln!(
+                "\n*****************************************************************\n\
+                 ** SKIPPED: no `go` on PATH — the worker was NOT tested against **\n\
+                 ** real Go fuzz workers. Install Go or set PATH.                **\n\
+                 *****************************************************************\n"
+            );
+        }
+        found
+    })
+}
+
 /// Built binaries live in cargo's scratch directory for integration tests, under a name that
 /// includes the build flavour; each test process rebuilds them (Go's build cache makes that
 /// quick) so they always match the sources.
@@ -23,6 +48,8 @@ fn build(flavour: &str, fuzz: bool) -> PathBuf {
     let mut command = Command::new("go");
     command
         .current_dir(manifest.join("testdata/gotargets"))
+        .env("GOWORK", "off")
+        .env("GOTOOLCHAIN", "local")
         .args(["test", "-c"]);
     if fuzz {
         // Any pattern turns on the coverage instrumentation for the whole package.
