@@ -284,12 +284,21 @@ impl Process {
         let read = self.read_line_armed(buf);
         self.watchdog.disarm();
         let read = read?;
-        // A verdict wins over whatever was read: the newline the watchdog writes to wake us
-        // ends a line that is empty or a fragment of a response cut by the death.
-        Ok(match self.watchdog.verdict() {
-            Verdict::Running => read,
-            Verdict::Exited => LineRead::Eof,
+        let verdict = self.watchdog.verdict();
+        if verdict == Verdict::Running {
+            return Ok(read);
+        }
+        // The newline the watchdog writes to wake us ends an empty line, or a fragment of a
+        // response cut by the death. A whole response that made it before the end stands; the
+        // next call finds the process gone.
+        if let LineRead::Line(n) = read {
+            if n > 0 && serde_json::from_slice::<serde::de::IgnoredAny>(&buf[..n]).is_ok() {
+                return Ok(read);
+            }
+        }
+        Ok(match verdict {
             Verdict::Killed => LineRead::Timeout,
+            _ => LineRead::Eof,
         })
     }
 
