@@ -45,6 +45,7 @@ check-header:
 test-c:
 	$(CARGO) build --lib
 	$(TIMEOUT) 900 $(MAKE) -C c-tests LIBDIR=$(CURDIR)/target/debug
+	$(TIMEOUT) 900 $(MAKE) -C c-tests/worker check check-asan check-valgrind
 
 # The Go package and the proofs against the real Go toolchain (see go-interop/README.md).
 test-go:
