@@ -3,6 +3,7 @@ package gotargets
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"runtime/debug"
@@ -126,4 +127,17 @@ func FuzzMinimizeDies(f *testing.F) {
 func FuzzFailsEarly(f *testing.F) {
 	f.Fatalf("setup failed on purpose")
 	f.Fuzz(func(t *testing.T, b []byte) {})
+}
+
+// FuzzEchoAllKinds takes one argument of every kind a fuzz target accepts and always fails,
+// with a canonical dump of what it received (bytes in hex, floats as bit patterns), so that a
+// host can check that a real worker decoded exactly the values it encoded.
+func FuzzEchoAllKinds(f *testing.F) {
+	f.Fuzz(func(t *testing.T, b []byte, s string, ok bool, by byte, r rune, n int, i8 int8,
+		i16 int16, i32 int32, i64 int64, u uint, u8 uint8, u16 uint16, u32 uint32, u64 uint64,
+		f32 float32, f64 float64) {
+		t.Fatalf("ECHO|%x|%x|%t|%d|%d|%d|%d|%d|%d|%d|%d|%d|%d|%d|%d|%08x|%016x|END",
+			b, s, ok, by, r, n, i8, i16, i32, i64, u, u8, u16, u32, u64,
+			math.Float32bits(f32), math.Float64bits(f64))
+	})
 }
