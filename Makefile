@@ -7,7 +7,7 @@ RELEASE_LIB := target/release
 EXAMPLES := examples/build
 EXAMPLE_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -Iinclude
 
-.PHONY: demo build test lint test-rust check-header test-c test-go test-install fuzz fuzz-smoke clean
+.PHONY: demo build test lint test-rust check-header test-c test-go test-install examples fuzz fuzz-smoke clean
 
 demo: $(EXAMPLES)/handoff $(EXAMPLES)/region_writer
 	$(EXAMPLES)/handoff $(EXAMPLES)/region_writer
@@ -22,7 +22,7 @@ $(EXAMPLES):
 $(EXAMPLES)/%: examples/c/%.c build | $(EXAMPLES)
 	$(CC) $(EXAMPLE_CFLAGS) $< -o $@ $(RELEASE_LIB)/libgofuzz_shm.a -lpthread -ldl -lm
 
-test: lint test-rust check-header test-c test-go test-install fuzz-smoke demo
+test: lint test-rust check-header test-c test-go test-install examples fuzz-smoke demo
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -55,6 +55,10 @@ test-go:
 # pkg-config only; check the SONAME and the exported symbols.
 test-install:
 	$(TIMEOUT) 900 scripts/test-install.sh
+
+# The Rust examples against real Go targets (C: `make demo`; Go: go-interop/run-tests.sh).
+examples:
+	$(TIMEOUT) 600 scripts/run-examples.sh
 
 # cargo-fuzz targets (nightly toolchain, `cargo install cargo-fuzz`): a short run of each in
 # `make test`, a longer one with `make fuzz FUZZ_SECONDS=600`. See fuzz/README.md.
