@@ -6,7 +6,7 @@ mod worker_common;
 
 use std::time::Duration;
 
-use gofuzz_shm::worker::{Exit, FuzzLimits, Outcome, Worker};
+use gofuzz_shm::worker::{Exit, FuzzLimits, Outcome, RunResult, Worker};
 use gofuzz_shm::ErrorKind;
 use worker_common::*;
 
@@ -21,6 +21,18 @@ fn shallow(bug: &str) -> Worker {
 /// Generous: the planted bug is found in well under a second.
 const SEARCH: Duration = Duration::from_secs(60);
 
+/// Lets Go's mutator search from `seed` for up to SEARCH, without a coverage mask.
+fn search<'w>(w: &'w mut Worker, seed: &[u8]) -> RunResult<'w> {
+    w.fuzz(
+        seed,
+        FuzzLimits {
+            duration: Some(SEARCH),
+            ..Default::default()
+        },
+    )
+    .unwrap()
+}
+
 #[test]
 fn fuzz_finds_the_planted_bug() {
     if !have_go() {
@@ -28,15 +40,7 @@ fn fuzz_finds_the_planted_bug() {
     }
     let mut w = shallow("fatal");
     let seed = bytes_entry("seed");
-    let r = w
-        .fuzz(
-            &seed,
-            FuzzLimits {
-                duration: Some(SEARCH),
-                ..Default::default()
-            },
-        )
-        .unwrap();
+    let r = search(&mut w, &seed);
     assert_eq!(r.outcome, Outcome::Crash, "{}", r.message);
     assert!(r.message.contains("planted bug: input"), "{}", r.message);
     assert!(r.count >= 1 && r.duration < SEARCH);
@@ -146,15 +150,7 @@ fn a_mutation_that_kills_the_worker() {
     }
     let mut w = shallow("exit");
     let seed = bytes_entry("seed");
-    let r = w
-        .fuzz(
-            &seed,
-            FuzzLimits {
-                duration: Some(SEARCH),
-                ..Default::default()
-            },
-        )
-        .unwrap();
+    let r = search(&mut w, &seed);
     assert_eq!(r.outcome, Outcome::WorkerDied, "{}", r.message);
     assert_eq!(r.exit, Some(Exit::Code(7)));
     assert!(r.count >= 1);
@@ -169,15 +165,7 @@ fn a_mutation_that_hangs_the_worker() {
     }
     let mut w = shallow("hang");
     let seed = bytes_entry("seed");
-    let r = w
-        .fuzz(
-            &seed,
-            FuzzLimits {
-                duration: Some(SEARCH),
-                ..Default::default()
-            },
-        )
-        .unwrap();
+    let r = search(&mut w, &seed);
     assert_eq!(r.outcome, Outcome::Timeout, "{}", r.message);
     assert_eq!(r.exit, Some(Exit::Signal(libc::SIGKILL)));
     assert!(
