@@ -1,0 +1,445 @@
+//! The command line, with clap's builder API.
+//!
+//! (Not clap's derive macros: those pull `syn` with more features into the build, which
+//! changes the fingerprint of serde_derive, and so of the library, whenever the workspace is
+//! built together: every switch between `cargo build --lib` and a workspace build would
+//! recompile the library.)
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::builder::{PathBufValueParser, ValueParser};
+use clap::{value_parser, Arg, ArgAction, ArgMatches, Command};
+
+use crate::duration;
+
+pub const EXIT_STATUS: &str = "\
+Exit status:
+  0  nothing failed
+  1  an input failed: a crash, a worker death or a timeout (run); a header with an
+     invalid value_len (inspect)
+  2  usage or setup error: bad arguments, a missing file, a binary that is not a Go
+     fuzz test, an input that is not a corpus entry (when nothing failed)";
+
+/// What to do.
+pub enum Action {
+    Run(RunArgs),
+    Inspect(InspectArgs),
+    Encode(EncodeArgs),
+    Decode(DecodeArgs),
+}
+
+pub struct RunArgs {
+    pub bin: PathBuf,
+    pub target: String,
+    pub timeout: Duration,
+    pub raw: bool,
+    pub json: bool,
+    pub crash_dir: PathBuf,
+    pub workdir: Option<PathBuf>,
+    pub quiet: bool,
+    pub verbose: bool,
+    pub inputs: Vec<PathBuf>,
+}
+
+pub struct InspectArgs {
+    pub file: PathBuf,
+    pub full: bool,
+    pub json: bool,
+}
+
+pub struct EncodeArgs {
+    pub values: Vec<String>,
+    pub raw: Option<PathBuf>,
+    pub output: Option<PathBuf>,
+    pub to_dir: Option<PathBuf>,
+}
+
+pub struct DecodeArgs {
+    pub file: Option<PathBuf>,
+    pub raw: bool,
+    pub index: Option<usize>,
+    pub json: bool,
+}
+
+fn flag(name: &'static str, help: &'static str) -> Arg {
+    Arg::new(name)
+        .long(name)
+        .action(ArgAction::SetTrue)
+        .help(help)
+}
+
+fn path(name: &'static str, value_name: &'static str, help: &'static str) -> Arg {
+    Arg::new(name)
+        .value_name(value_name)
+        .value_parser(PathBufValueParser::new())
+        .help(help)
+}
+
+pub fn command() -> Command {
+    Command::new("gofuzz-shm")
+        .version(env!("CARGO_PKG_VERSION"))
+        .about(
+            "Run Go fuzz inputs through real, unmodified Go fuzz workers; inspect Go's \
+             shared-memory region; encode and decode `go test fuzz v1` corpus entries.",
+        )
+        .after_help(EXIT_STATUS)
+        .subcommand_required(true)
+        .arg_required_else_help(true)
+        .subcommand(run_command())
+        .subcommand(inspect_command())
+        .subcommand(encode_command())
+        .subcommand(decode_command())
+}
+
+fn run_command() -> Command {
+    Command::new("run")
+        .about("Replay corpus files through a real Go fuzz worker, each exactly once")
+        .long_about(
+            "Replay corpus files through a real Go fuzz worker, each exactly once.\n\n\
+             The test binary is started the way `go test -fuzz` starts its workers, and each \
+             input is run once, unmutated. Failing inputs (crash, worker death, timeout) are \
+             reported with Go's output and written to the crash directory as Go corpus files, \
+             named as Go names them: copied into the package's testdata/fuzz/<FuzzName>/, \
+             `go test -run=<FuzzName>/<file>` reproduces the failure.",
+        )
+        .after_help(EXIT_STATUS)
+        .arg(
+            path(
+                "bin",
+                "PKG.test",
+                "The test binary, built with `go test -c -fuzz=<FuzzName>` (or plain \
+                 `go test -c`: no coverage counters then)",
+            )
+            .long("bin")
+            .required(true),
+        )
+        .arg(
+            Arg::new("target")
+                .long("target")
+                .value_name("FuzzName")
+                .required(true)
+                .help("The fuzz target, e.g. FuzzParse"),
+        )
+        .arg(
+            Arg::new("timeout")
+                .long("timeout")
+                .value_name("DURATION")
+                .default_value("10s")
+                .value_parser(ValueParser::new(duration::parse))
+                .help(
+                    "Per-input timeout, in Go's syntax (10s, 500ms, 1m30s); an input that runs \
+                     longer is a failure and the worker is restarted",
+                ),
+        )
+        .arg(flag(
+            "raw",
+            "The files are raw bytes, each the single []byte argument of the target, instead \
+             of corpus entries",
+        ))
+        .arg(flag(
+            "json",
+            "One JSON object per input on stdout (path, outcome, message, coverage counters \
+             hit, duration, crash file); the summary goes to stderr",
+        ))
+        .arg(
+            path(
+                "crash-dir",
+                "DIR",
+                "Where failing inputs are written (created when the first one fails)",
+            )
+            .long("crash-dir")
+            .default_value("crashers"),
+        )
+        .arg(
+            path(
+                "workdir",
+                "DIR",
+                "The worker's working directory (Go runs a test in its package directory, \
+                 where testdata/ is). Default: the current one",
+            )
+            .long("workdir"),
+        )
+        .arg(flag("quiet", "No progress lines on stderr").short('q'))
+        .arg(
+            flag(
+                "verbose",
+                "Show Go's failure output whole; by default goroutine stacks are cut short \
+                 (--json always has it whole)",
+            )
+            .short('v'),
+        )
+        .arg(
+            path(
+                "inputs",
+                "FILE-OR-DIR",
+                "Corpus files, or directories: every file in a directory (testdata/fuzz/FuzzX, \
+                 or Go's fuzz cache directory for the target, \
+                 $(go env GOCACHE)/fuzz/<pkg>/FuzzX)",
+            )
+            .required(true)
+            .num_args(1..),
+        )
+}
+
+fn inspect_command() -> Command {
+    Command::new("inspect")
+        .about("Print a region file's header, capacity and value")
+        .long_about(
+            "Print a region file's header, capacity and value (decoded as a corpus entry when \
+             it is one).\n\nThe file is mapped as Go's workers map their region (read and \
+             write, shared), but nothing is written to it.",
+        )
+        .after_help(EXIT_STATUS)
+        .arg(
+            path(
+                "file",
+                "REGION-FILE",
+                "The region file, e.g. a `fuzz-*` file in $TMPDIR",
+            )
+            .required(true),
+        )
+        .arg(flag(
+            "full",
+            "Print the whole value, however long (default: the first 4 KiB)",
+        ))
+        .arg(flag("json", "One JSON object on stdout instead of text"))
+}
+
+const ENCODE_LONG: &str = "\
+Make a corpus entry (`go test fuzz v1` and one line per value) from typed values or raw bytes.
+
+Each VALUE is one argument of the fuzz target, in one of three forms:
+
+  TYPE(LITERAL)  a Go expression as in a corpus file: 'int(-5)', '[]byte(\"a\\x00\")',
+                 \"rune('é')\", 'float64(+Inf)', 'math.Float64frombits(0x7ff8000000000000)'
+
+  TYPE:TEXT      for string and []byte, TEXT is the content as it is ('string:hi there');
+                 for the other types, the literal: 'int:-5', 'uint8:200', 'bool:true',
+                 \"byte:'x'\", 'float32:1.5'
+
+  TYPE@FILE      string or []byte holding a file's bytes ('[]byte@input.bin'; - is stdin)
+
+TYPE is one of []byte string bool byte rune int int8 int16 int32 int64 uint uint8 uint16
+uint32 uint64 float32 float64. Literals are checked as Go checks them (range, syntax).";
+
+fn encode_command() -> Command {
+    Command::new("encode")
+        .about("Make a corpus entry from typed values or raw bytes")
+        .long_about(ENCODE_LONG)
+        .after_help(EXIT_STATUS)
+        .arg(
+            Arg::new("values")
+                .value_name("VALUE")
+                .num_args(1..)
+                .required_unless_present("raw")
+                .conflicts_with("raw")
+                .help("The values, in the order of the fuzz target's arguments"),
+        )
+        .arg(
+            path(
+                "raw",
+                "FILE",
+                "Encode a file's bytes (- is stdin) as the single []byte argument",
+            )
+            .long("raw"),
+        )
+        .arg(
+            path(
+                "output",
+                "FILE",
+                "Write the entry to this file instead of stdout",
+            )
+            .long("output")
+            .short('o')
+            .conflicts_with("to-dir"),
+        )
+        .arg(
+            path(
+                "to-dir",
+                "DIR",
+                "Write the entry into this directory under the name Go would give it (the \
+                 first 16 hex digits of its SHA-256), e.g. testdata/fuzz/FuzzX; prints the path",
+            )
+            .long("to-dir"),
+        )
+}
+
+fn decode_command() -> Command {
+    Command::new("decode")
+        .about("Check a corpus entry and print its values as Go writes them, one per line")
+        .after_help(EXIT_STATUS)
+        .arg(path(
+            "file",
+            "FILE",
+            "The corpus file (- or nothing: stdin)",
+        ))
+        .arg(
+            flag(
+                "raw",
+                "Write the bytes of one []byte or string value to stdout, unescaped (the \
+                 inverse of `encode --raw`): the one --index names, or the only one",
+            )
+            .conflicts_with("json"),
+        )
+        .arg(
+            Arg::new("index")
+                .long("index")
+                .value_name("N")
+                .value_parser(value_parser!(usize))
+                .requires("raw")
+                .help("With --raw: the 0-based index of the value"),
+        )
+        .arg(flag(
+            "json",
+            "A JSON array on stdout: per value its type, Go expression, and value (bytes and \
+             strings as base64, with the text too when it is UTF-8)",
+        ))
+}
+
+/// Parses the command line; `Err` is clap's error (usage, --help, --version) to print.
+pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, clap::Error> {
+    let matches = command().try_get_matches_from(args)?;
+    let (name, m) = matches.subcommand().expect("a subcommand is required");
+    let path = |m: &ArgMatches, id: &str| m.get_one::<PathBuf>(id).cloned();
+    let on = |m: &ArgMatches, id: &str| m.get_flag(id);
+    Ok(match name {
+        "run" => Action::Run(RunArgs {
+            bin: path(m, "bin").expect("required"),
+            target: m.get_one::<String>("target").expect("required").clone(),
+            timeout: *m.get_one::<Duration>("timeout").expect("has a default"),
+            raw: on(m, "raw"),
+            json: on(m, "json"),
+            crash_dir: path(m, "crash-dir").expect("has a default"),
+            workdir: path(m, "workdir"),
+            quiet: on(m, "quiet"),
+            verbose: on(m, "verbose"),
+            inputs: m
+                .get_many::<PathBuf>("inputs")
+                .expect("required")
+                .cloned()
+                .collect(),
+        }),
+        "inspect" => Action::Inspect(InspectArgs {
+            file: path(m, "file").expect("required"),
+            full: on(m, "full"),
+            json: on(m, "json"),
+        }),
+        "encode" => Action::Encode(EncodeArgs {
+            values: m
+                .get_many::<String>("values")
+                .map(|v| v.cloned().collect())
+                .unwrap_or_default(),
+            raw: path(m, "raw"),
+            output: path(m, "output"),
+            to_dir: path(m, "to-dir"),
+        }),
+        "decode" => Action::Decode(DecodeArgs {
+            file: path(m, "file"),
+            raw: on(m, "raw"),
+            index: m.get_one::<usize>("index").copied(),
+            json: on(m, "json"),
+        }),
+        other => unreachable!("subcommand {other} is not defined"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_ok(args: &[&str]) -> Action {
+        parse(args.iter().map(OsString::from)).unwrap_or_else(|e| panic!("{args:?}: {e}"))
+    }
+
+    #[test]
+    fn the_definitions_are_consistent() {
+        command().debug_assert();
+    }
+
+    #[test]
+    fn help_states_the_exit_status() {
+        let mut cmd = command();
+        let help = cmd.render_long_help().to_string();
+        assert!(help.contains("Exit status:"), "{help}");
+        let run = cmd.find_subcommand_mut("run").unwrap().render_long_help();
+        assert!(run.to_string().contains("2  usage or setup error"), "{run}");
+    }
+
+    #[test]
+    fn run_arguments_and_defaults() {
+        let Action::Run(a) = parse_ok(&[
+            "gofuzz-shm",
+            "run",
+            "--bin",
+            "x.test",
+            "--target",
+            "FuzzX",
+            "a",
+            "b",
+        ]) else {
+            panic!("not run");
+        };
+        assert_eq!(
+            (a.bin, a.target.as_str()),
+            (PathBuf::from("x.test"), "FuzzX")
+        );
+        assert_eq!(a.timeout, Duration::from_secs(10));
+        assert_eq!(a.crash_dir, PathBuf::from("crashers"));
+        assert_eq!(a.inputs, [PathBuf::from("a"), PathBuf::from("b")]);
+        assert!(!a.raw && !a.json && !a.quiet && a.workdir.is_none());
+        let Action::Run(a) = parse_ok(&[
+            "gofuzz-shm",
+            "run",
+            "--bin",
+            "x",
+            "--target",
+            "F",
+            "--timeout",
+            "1m30s",
+            "--raw",
+            "--json",
+            "-q",
+            "--crash-dir",
+            "c",
+            "--workdir",
+            "w",
+            "i",
+        ]) else {
+            panic!("not run");
+        };
+        assert_eq!(a.timeout, Duration::from_secs(90));
+        assert!(a.raw && a.json && a.quiet);
+        assert_eq!(
+            (a.crash_dir, a.workdir),
+            (PathBuf::from("c"), Some(PathBuf::from("w")))
+        );
+    }
+
+    #[test]
+    fn encode_and_decode_arguments() {
+        let Action::Encode(e) = parse_ok(&["gofuzz-shm", "encode", "int:1", "string:x", "-o", "f"])
+        else {
+            panic!("not encode");
+        };
+        assert_eq!(e.values, ["int:1", "string:x"]);
+        assert_eq!(e.output, Some(PathBuf::from("f")));
+        for bad in [
+            &["gofuzz-shm", "encode"][..],
+            &["gofuzz-shm", "encode", "--raw", "f", "int:1"],
+            &["gofuzz-shm", "encode", "int:1", "-o", "f", "--to-dir", "d"],
+            &["gofuzz-shm", "decode", "--index", "1"],
+            &["gofuzz-shm", "decode", "--raw", "--json"],
+        ] {
+            assert!(parse(bad.iter().map(OsString::from)).is_err(), "{bad:?}");
+        }
+        let Action::Decode(d) = parse_ok(&["gofuzz-shm", "decode", "--raw", "--index", "2"]) else {
+            panic!("not decode");
+        };
+        assert_eq!(
+            (d.file, d.raw, d.index, d.json),
+            (None, true, Some(2), false)
+        );
+    }
+}
