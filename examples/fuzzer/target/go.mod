@@ -1,0 +1,3 @@
+module gofuzzshm.example/frame
+
+go 1.22
