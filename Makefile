@@ -1,5 +1,6 @@
-# gofuzz-shm: top-level entry points. `make demo` builds and runs the quick-start demo;
-# `make test` runs every test (.ci/run installs what it needs first).
+# gofuzz-shm: top-level entry points. `make demo` builds and runs the headline demo (a C
+# fuzzer finds a bug in a Go fuzz target through the library); `make test` runs every test
+# (.ci/run installs what it needs first).
 
 CARGO ?= cargo
 CC ?= cc
@@ -7,9 +8,23 @@ RELEASE_LIB := target/release
 EXAMPLES := examples/build
 EXAMPLE_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -Iinclude
 
-.PHONY: demo build test lint test-rust check-header test-c test-go test-install examples fuzz fuzz-smoke clean
+.PHONY: demo demo-fuzzer demo-region build test lint test-rust test-cli check-header test-c \
+	test-go test-install examples fuzz fuzz-smoke clean
 
-demo: $(EXAMPLES)/handoff $(EXAMPLES)/region_writer
+demo: demo-fuzzer
+
+# examples/fuzzer: builds the library, the gofuzz-shm command, a Go fuzz target and a C
+# fuzzer; with a fixed seed and budget the fuzzer must find the target's planted bug with
+# coverage and must not without it, and `gofuzz-shm run` and `go test` must reproduce the
+# crash. The script fails otherwise, so this is a test too.
+DEMO_SEED ?= 1
+DEMO_RUNS ?= 200000
+demo-fuzzer:
+	$(TIMEOUT) 600 env SEED=$(DEMO_SEED) RUNS=$(DEMO_RUNS) CARGO="$(CARGO)" CC="$(CC)" \
+		examples/fuzzer/run-demo.sh
+
+# examples/c: a region handed to a child process as fd 5, where a Go fuzz worker expects it.
+demo-region: $(EXAMPLES)/handoff $(EXAMPLES)/region_writer
 	$(EXAMPLES)/handoff $(EXAMPLES)/region_writer
 
 build:
@@ -22,19 +37,25 @@ $(EXAMPLES):
 $(EXAMPLES)/%: examples/c/%.c build | $(EXAMPLES)
 	$(CC) $(EXAMPLE_CFLAGS) $< -o $@ $(RELEASE_LIB)/libgofuzz_shm.a -lpthread -ldl -lm
 
-test: lint test-rust check-header test-c test-go test-install examples fuzz-smoke demo
+test: lint test-rust check-header test-c test-go test-install examples fuzz-smoke demo-region \
+	demo-fuzzer
 
 lint:
 	$(CARGO) fmt --all -- --check
-	$(CARGO) clippy --all-targets -- -D warnings
+	$(CARGO) clippy --all-targets --workspace -- -D warnings
 	cd fuzz && $(CARGO) fmt -- --check && $(CARGO) clippy --all-targets -- -D warnings
-	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps --quiet
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --no-deps --quiet
 
 # Generous upper bounds, so a hung test fails the run instead of eating CI's time budget.
 TIMEOUT ?= timeout --signal=KILL
 
+# The library's tests and the gofuzz-shm command's (the cli/ workspace member).
 test-rust:
-	$(TIMEOUT) 1200 $(CARGO) test
+	$(TIMEOUT) 1200 $(CARGO) test --workspace
+
+# Only the command's tests (exit statuses, JSON, crash files against real Go workers).
+test-cli:
+	$(TIMEOUT) 600 $(CARGO) test -p gofuzz-shm-cli
 
 # The committed header must be exactly what build.rs generates from the sources.
 check-header:
@@ -56,7 +77,8 @@ test-go:
 test-install:
 	$(TIMEOUT) 900 scripts/test-install.sh
 
-# The Rust examples against real Go targets (C: `make demo`; Go: go-interop/run-tests.sh).
+# The Rust examples against real Go targets (C: `make demo-region` and `make demo-fuzzer`; Go:
+# go-interop/run-tests.sh).
 examples:
 	$(TIMEOUT) 600 scripts/run-examples.sh
 
