@@ -16,11 +16,13 @@ use crate::duration;
 
 pub const EXIT_STATUS: &str = "\
 Exit status:
-  0  nothing failed
-  1  an input failed: a crash, a worker death or a timeout (run); a header with an
-     invalid value_len (inspect)
-  2  usage or setup error: bad arguments, a missing file, a binary that is not a Go
-     fuzz test, an input that is not a corpus entry (when nothing failed)";
+  0    nothing failed
+  1    an input failed: a crash, a worker death or a timeout (run); a header with
+       an invalid value_len (inspect)
+  2    usage or setup error: bad arguments, a missing file, a binary that is not a
+       Go fuzz test, an input that is not a corpus entry (when nothing failed)
+  130  run was interrupted (SIGINT, SIGTERM): it stopped between two inputs,
+       cleaned up and summarized what ran";
 
 /// What to do.
 pub enum Action {
@@ -364,7 +366,10 @@ mod tests {
         let help = cmd.render_long_help().to_string();
         assert!(help.contains("Exit status:"), "{help}");
         let run = cmd.find_subcommand_mut("run").unwrap().render_long_help();
-        assert!(run.to_string().contains("2  usage or setup error"), "{run}");
+        assert!(
+            run.to_string().contains("2    usage or setup error"),
+            "{run}"
+        );
     }
 
     #[test]

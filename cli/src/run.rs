@@ -15,6 +15,41 @@ use crate::error::{CliError, Result};
 use crate::names::write_corpus_file;
 use crate::out::Out;
 
+/// The exit status after SIGINT or SIGTERM (128 + SIGINT, as shells report it).
+const INTERRUPTED_STATUS: u8 = 130;
+
+/// Ctrl-C and SIGTERM end a run between two inputs, so the worker is stopped and its region
+/// file and cache directory are removed, and what ran is summarized. A second signal ends
+/// the process at once (the handler is reset after the first).
+mod interrupt {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    static REQUESTED: AtomicBool = AtomicBool::new(false);
+
+    extern "C" fn on_signal(_: libc::c_int) {
+        REQUESTED.store(true, Ordering::SeqCst);
+    }
+
+    pub fn catch() {
+        for signal in [libc::SIGINT, libc::SIGTERM] {
+            // SAFETY: a zeroed sigaction is valid; the handler only stores to an atomic,
+            // which is async-signal-safe. SA_RESTART: blocking calls resume (the worker
+            // host retries on EINTR as well).
+            unsafe {
+                let mut action: libc::sigaction = std::mem::zeroed();
+                action.sa_sigaction = on_signal as extern "C" fn(libc::c_int) as usize;
+                action.sa_flags = libc::SA_RESTART | libc::SA_RESETHAND;
+                libc::sigemptyset(&mut action.sa_mask);
+                libc::sigaction(signal, &action, std::ptr::null_mut());
+            }
+        }
+    }
+
+    pub fn requested() -> bool {
+        REQUESTED.load(Ordering::SeqCst)
+    }
+}
+
 /// What became of one input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -104,7 +139,11 @@ pub fn main(args: &RunArgs) -> Result<u8> {
     let mut tally = Tally::default();
     let start = Instant::now();
     let mut fatal = None;
+    interrupt::catch();
     for path in &inputs {
+        if interrupt::requested() {
+            break;
+        }
         if let Err(e) = run_one(args, &mut worker, path, &mut out, &mut progress, &mut tally) {
             fatal = Some(e);
             break;
@@ -113,6 +152,14 @@ pub fn main(args: &RunArgs) -> Result<u8> {
     }
     progress.finish();
     let stopped = worker.stop();
+    let interrupted = interrupt::requested();
+    if interrupted {
+        eprintln!(
+            "gofuzz-shm: interrupted: stopped after {} of {} inputs",
+            tally.done,
+            inputs.len()
+        );
+    }
     summary(args, &tally, start.elapsed(), &mut out)?;
     out.flush()?;
     if let Some(e) = fatal {
@@ -121,7 +168,9 @@ pub fn main(args: &RunArgs) -> Result<u8> {
     if let Err(e) = stopped {
         CliError::new(format!("warning: {e}")).print();
     }
-    Ok(if tally.failed() > 0 {
+    Ok(if interrupted {
+        INTERRUPTED_STATUS
+    } else if tally.failed() > 0 {
         1
     } else if tally.invalid > 0 {
         2
@@ -202,6 +251,11 @@ fn run_one(
         Outcome::WorkerDied => Status::WorkerDied,
         Outcome::Timeout => Status::Timeout,
     };
+    if interrupt::requested() && matches!(status, Status::WorkerDied | Status::Timeout) {
+        // Ctrl-C reaches the worker too (same process group) and Go's worker exits on it:
+        // that death, or a call cut short, says nothing about the input.
+        return Ok(());
+    }
     let crash_file = if status.failed() {
         let saved = write_corpus_file(&args.crash_dir, r.entry)?;
         tally.saved.push(saved.clone());

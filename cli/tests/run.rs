@@ -401,6 +401,89 @@ fn a_hang_times_out_the_worker_comes_back_and_progress_is_shown() {
 }
 
 #[test]
+fn an_interrupt_stops_between_inputs_cleans_up_and_exits_130() {
+    use std::io::{BufRead, BufReader, Read};
+    use std::os::unix::process::CommandExt;
+    use std::process::Stdio;
+
+    if !have_go() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let inputs = corpus_dir(
+        &tmp.path().join("in"),
+        &[
+            ("1-fine", bytes_entry("fine")),
+            ("2-hang", bytes_entry("hang")),
+            ("3-fine", bytes_entry("fine")),
+        ],
+    );
+    let crash_dir = tmp.path().join("crashers");
+    // The worker's region file and cache directory go to TMPDIR: it must be empty afterwards.
+    let private_tmp = tmp.path().join("tmp");
+    fs::create_dir(&private_tmp).unwrap();
+    // SIGINT to the command alone (kill), and to its process group as a terminal's Ctrl-C
+    // sends it (then Go's worker gets it too, and exits).
+    for to_group in [false, true] {
+        let mut command = cli();
+        command
+            .args(["run", "--bin", targets_binary().to_str().unwrap()])
+            .args([
+                "--target",
+                "FuzzBehave",
+                "--json",
+                "--timeout",
+                "3s",
+                "--crash-dir",
+            ])
+            .arg(&crash_dir)
+            .arg(&inputs)
+            .env("TMPDIR", &private_tmp)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        if to_group {
+            command.process_group(0);
+        }
+        let mut child = command.spawn().unwrap();
+        // The first record is out once 1-fine has run: the command is then past it, at or
+        // in the hang.
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut first = String::new();
+        stdout.read_line(&mut first).unwrap();
+        assert!(
+            first.contains("1-fine") && first.contains("\"ok\""),
+            "{first}"
+        );
+        let pid = i32::try_from(child.id()).unwrap();
+        // SAFETY: plain kill(2) on our own child (or its process group).
+        let sent = unsafe { libc::kill(if to_group { -pid } else { pid }, libc::SIGINT) };
+        assert_eq!(sent, 0);
+        let mut rest = String::new();
+        stdout.read_to_string(&mut rest).unwrap();
+        let r = ran(child.wait_with_output().unwrap());
+        assert_eq!(r.code, 130, "group {to_group}: {}", r.stderr);
+        // Neither the cut-short hang nor the input after it is reported.
+        assert_eq!(rest, "", "group {to_group}");
+        assert!(
+            r.stderr
+                .contains("gofuzz-shm: interrupted: stopped after 1 of 3 inputs"),
+            "group {to_group}: {}",
+            r.stderr
+        );
+        assert!(r.stderr.contains("1 input in "), "{}", r.stderr);
+        assert!(
+            !crash_dir.exists(),
+            "group {to_group}: a crash file for the interrupted call"
+        );
+        let left: Vec<_> = fs::read_dir(&private_tmp).unwrap().collect();
+        assert!(
+            left.is_empty(),
+            "group {to_group}: left in TMPDIR: {left:?}"
+        );
+    }
+}
+
+#[test]
 fn inputs_that_are_not_corpus_entries_are_reported_and_the_rest_runs() {
     if !have_go() {
         return;
@@ -615,9 +698,10 @@ fn help_states_the_exit_statuses() {
     let r = run_cli(&["run", "--help"]);
     assert_eq!(r.code, 0);
     for text in [
-        "0  nothing failed",
-        "1  an input failed",
-        "2  usage or setup error",
+        "0    nothing failed",
+        "1    an input failed",
+        "2    usage or setup error",
+        "130  run was interrupted",
     ] {
         assert!(r.stdout.contains(text), "{}", r.stdout);
     }
