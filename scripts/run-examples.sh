@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds and runs the Rust examples against real Go targets and checks what they print.
-# (The C examples run in `make demo`, the Go example in go-interop/run-tests.sh.)
+# (The C examples run in `make demo-region` and `make demo-fuzzer`, the Go example in
+# go-interop/run-tests.sh.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gofuzz-shm-examples.XXXXXX")
