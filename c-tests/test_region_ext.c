@@ -243,7 +243,13 @@ static void test_hostile_peer_process(void **state) {
                 (void)sum;
             }
             break;
-        case 1: st = shm_value_copy(region, buf, (r >> 8) % (CAPACITY + 1), &len); break;
+        case 1: {
+            size_t buf_len = (r >> 8) % (CAPACITY + 1);
+            st = shm_value_copy(region, buf, buf_len, &len);
+            /* The length reported with SHM_OK is what was copied: never beyond the buffer. */
+            if (st == SHM_OK && len > buf_len) fail_msg("SHM_OK with len %zu > buf_len %zu", len, buf_len);
+            break;
+        }
         case 2: st = shm_set_value(region, payload, (r >> 8) % (CAPACITY + 8)); break;
         default: st = shm_set_value_len(region, (r >> 8) % (CAPACITY + 8)); break;
         }

@@ -232,9 +232,7 @@ pub extern "C" fn shm_value_copy(
         let region = arg_ref(region, "region")?;
         let len = arg_out(len, "len")?;
         let buf = arg_bytes_mut(buf, buf_len, "buf")?;
-        let value_len = region.mem.value_len()?;
-        *len = value_len;
-        region.mem.value_copy_into(buf)?;
+        region.mem.value_copy_into_reporting_len(buf, len)?;
         Ok(())
     })
 }

@@ -57,7 +57,22 @@ impl SharedMem {
     /// Copies the value into `buf` and returns its length; [`ErrorKind::TooLarge`] (nothing
     /// copied) when `buf` is shorter than the value.
     pub fn value_copy_into(&self, buf: &mut [u8]) -> Result<usize> {
+        let mut len = 0;
+        self.value_copy_into_reporting_len(buf, &mut len)?;
+        Ok(len)
+    }
+
+    /// [`value_copy_into`](Self::value_copy_into) that also stores the value's length in
+    /// `*value_len` whenever the header is valid, including when `buf` is too short (the C
+    /// API's size query). `value_len` is read once, so the length reported and the bytes
+    /// copied always agree, whatever a peer writes meanwhile.
+    pub(crate) fn value_copy_into_reporting_len(
+        &self,
+        buf: &mut [u8],
+        value_len: &mut usize,
+    ) -> Result<()> {
         let len = self.value_len()?;
+        *value_len = len;
         let buf_len = buf.len();
         let dest = buf.get_mut(..len).ok_or_else(|| {
             Error::new(
@@ -67,7 +82,7 @@ impl SharedMem {
             )
         })?;
         self.copy_value_out(dest);
-        Ok(len)
+        Ok(())
     }
 
     /// Borrows the value without copying.
