@@ -1,0 +1,111 @@
+//! Value copies, 64 B to 64 MiB, against a plain memcpy of the same bytes into (or out of) the
+//! same mapping.
+//!
+//! - `value_set`: `SharedMem::set_value` vs `memcpy` from the same source into the value area.
+//! - `value_get`: `SharedMem::value_copy_into` vs `memcpy` from the value area into the same
+//!   caller buffer.
+//! - `value_alloc`: `SharedMem::value_copy` (returns a new `Vec`) vs `to_vec` of the same bytes
+//!   of the mapping (allocate and copy, as plain Rust would).
+//!
+//! The region is Go's: 100 MiB of value capacity in a `fuzz-*` file in the temp dir. Every page
+//! of the value area and of the buffers is touched before measuring, so both sides copy between
+//! resident pages. Run alone with `cargo bench --bench region_value`.
+
+mod support;
+
+use std::hint::black_box;
+use std::ptr;
+
+use criterion::Throughput;
+use gofuzz_shm::{SharedMem, GO_WORKER_VALUE_CAPACITY};
+use support::{op, Bench};
+
+fn main() {
+    let sizes = support::value_sizes();
+    let max = sizes.iter().copied().max().unwrap_or(0);
+    let mut region = SharedMem::create(GO_WORKER_VALUE_CAPACITY).expect("create the region");
+    let src: Vec<u8> = (0..max).map(|i| (i % 251) as u8).collect();
+    // One destination per side, so both closures can live at once; both are touched first.
+    let mut dst_baseline = vec![1u8; max];
+    let mut dst_library = vec![1u8; max];
+    region.set_value(&src).expect("fault in the value area");
+    let value = region.value_ptr();
+
+    let mut bench = Bench::new();
+    for &n in &sizes {
+        let bytes = Some(Throughput::Bytes(n as u64));
+        let param = Some(n as u64);
+        let src = &src[..n];
+        bench.compare(
+            "value_set",
+            param,
+            bytes.clone(),
+            vec![
+                (
+                    "memcpy",
+                    op(|| {
+                        // SAFETY: `n` <= the value capacity; a heap buffer cannot overlap the
+                        // mapping.
+                        unsafe {
+                            ptr::copy_nonoverlapping(black_box(src.as_ptr()), black_box(value), n)
+                        }
+                    }),
+                ),
+                (
+                    "set_value",
+                    op(|| region.set_value(black_box(src)).unwrap()),
+                ),
+            ],
+        );
+
+        region.set_value(src).unwrap();
+        let (out_baseline, out_library) = (&mut dst_baseline[..n], &mut dst_library[..n]);
+        let reader = &region;
+        bench.compare(
+            "value_get",
+            param,
+            bytes.clone(),
+            vec![
+                (
+                    "memcpy",
+                    op(|| {
+                        // SAFETY: as above, in the other direction.
+                        unsafe {
+                            ptr::copy_nonoverlapping(
+                                black_box(value.cast_const()),
+                                black_box(out_baseline.as_mut_ptr()),
+                                n,
+                            )
+                        }
+                    }),
+                ),
+                (
+                    "value_copy_into",
+                    op(|| {
+                        reader
+                            .value_copy_into(black_box(&mut *out_library))
+                            .unwrap()
+                    }),
+                ),
+            ],
+        );
+        bench.compare(
+            "value_alloc",
+            param,
+            bytes,
+            vec![
+                (
+                    "to_vec",
+                    op(|| {
+                        // SAFETY: `n` bytes of the value area, which nothing writes meanwhile.
+                        unsafe { std::slice::from_raw_parts(black_box(value.cast_const()), n) }
+                            .to_vec()
+                    }),
+                ),
+                ("value_copy", op(|| reader.value_copy().unwrap())),
+            ],
+        );
+    }
+    bench.finish();
+    region.close().expect("close the region");
+}
