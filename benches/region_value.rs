@@ -9,7 +9,12 @@
 //!
 //! The region is Go's: 100 MiB of value capacity in a `fuzz-*` file in the temp dir. Every page
 //! of the value area and of the buffers is touched before measuring, so both sides copy between
-//! resident pages. Run alone with `cargo bench --bench region_value`.
+//! resident pages. Both sides use the very same source and destination addresses: on this AMD
+//! machine a copy's speed depends on how its source and destination lines map onto the L1
+//! cache (small copies ran 3x slower in some processes than in others, on both sides alike), so
+//! separate buffers per side would compare address layouts, not code. The heap buffers start
+//! 2 KiB into a page, away from the value area's offset in its page, for the same reason. Run
+//! alone with `cargo bench --bench region_value`.
 
 mod support;
 
@@ -20,16 +25,20 @@ use criterion::Throughput;
 use gofuzz_shm::{SharedMem, GO_WORKER_VALUE_CAPACITY};
 use support::{op, Bench};
 
+/// Where the heap buffers' bytes start: half a page past the allocation's start.
+const OFFSET: usize = 2048;
+
 fn main() {
     let sizes = support::value_sizes();
     let max = sizes.iter().copied().max().unwrap_or(0);
     let mut region = SharedMem::create(GO_WORKER_VALUE_CAPACITY).expect("create the region");
-    let src: Vec<u8> = (0..max).map(|i| (i % 251) as u8).collect();
-    // One destination per side, so both closures can live at once; both are touched first.
-    let mut dst_baseline = vec![1u8; max];
-    let mut dst_library = vec![1u8; max];
-    region.set_value(&src).expect("fault in the value area");
+    let mut src_buf: Vec<u8> = (0..max + OFFSET).map(|i| (i % 251) as u8).collect();
+    let src = &src_buf[OFFSET..];
+    region.set_value(src).expect("fault in the value area");
     let value = region.value_ptr();
+    // One destination for both sides: the closures below only ever hold the raw pointer.
+    let mut dst_buf = vec![1u8; max + OFFSET];
+    let dst: *mut u8 = dst_buf[OFFSET..].as_mut_ptr();
 
     let mut bench = Bench::new();
     for &n in &sizes {
@@ -59,7 +68,6 @@ fn main() {
         );
 
         region.set_value(src).unwrap();
-        let (out_baseline, out_library) = (&mut dst_baseline[..n], &mut dst_library[..n]);
         let reader = &region;
         bench.compare(
             "value_get",
@@ -69,11 +77,12 @@ fn main() {
                 (
                     "memcpy",
                     op(|| {
-                        // SAFETY: as above, in the other direction.
+                        // SAFETY: as above, in the other direction; `dst` has `max` >= `n`
+                        // bytes.
                         unsafe {
                             ptr::copy_nonoverlapping(
                                 black_box(value.cast_const()),
-                                black_box(out_baseline.as_mut_ptr()),
+                                black_box(dst),
                                 n,
                             )
                         }
@@ -82,9 +91,10 @@ fn main() {
                 (
                     "value_copy_into",
                     op(|| {
-                        reader
-                            .value_copy_into(black_box(&mut *out_library))
-                            .unwrap()
+                        // SAFETY: `dst` has `n` bytes, and no other reference to them is live
+                        // while this closure runs.
+                        let out = unsafe { std::slice::from_raw_parts_mut(black_box(dst), n) };
+                        reader.value_copy_into(out).unwrap()
                     }),
                 ),
             ],
@@ -107,5 +117,6 @@ fn main() {
         );
     }
     bench.finish();
+    black_box((&mut src_buf, &mut dst_buf));
     region.close().expect("close the region");
 }

@@ -393,22 +393,26 @@ func (r *results) lifecycleSection(d *doc) {
 	}
 	d.p("The baseline is `bench/golifecycle`, a Go program doing what Go's coordinator does for each worker "+
 		"(`os.CreateTemp(\"\", \"fuzz-*\")`, `Truncate`, `syscall.Mmap`; `Munmap`, `Close`, `Remove`), driven by the "+
-		"Rust bench over a pipe and timing its own loop, so both run in the same run, interleaved. "+
+		"Rust bench over a pipe and timing its own loop, so both run in the same run, interleaved (%s rounds: file "+
+		"creation on a shared disk varies a lot; criterion's medians, measured one op after the other, vary more). "+
 		"`raw_syscalls` issues the same system calls as `create` directly (the floor for a file). "+
-		"The temp dir is %s. Source: `benches/region_lifecycle.rs`.", r.meta["tmpdir"])
+		"The temp dir is %s. Source: `benches/region_lifecycle.rs`.", strconv.Itoa(c.rounds()), r.meta["tmpdir"])
 	d.p("")
 	if c.baseline != "go_shared_mem_temp_file" {
 		d.p("**The Go baseline did not run** (Go missing?): ratios below are against `%s`.", c.baseline)
 		d.p("")
 	}
-	d.header("op", "time per cycle (interleaved)", "time ratio vs Go", "criterion median")
+	d.header("op", "time per cycle (interleaved)", "time ratio vs Go (interleaved)", "criterion median", "criterion ratio")
+	eb, okb := r.crit("lifecycle", c.baseline, -1)
 	for _, op := range c.ops {
 		e, ok := r.crit("lifecycle", op, -1)
-		ratio := fmtRange(c.ratios(op))
+		ratio, critRatio := fmtRange(c.ratios(op)), "–"
 		if op == c.baseline {
-			ratio = "baseline"
+			ratio, critRatio = "baseline", "baseline"
+		} else if ok && okb {
+			critRatio = fmtRatio(e.median / eb.median)
 		}
-		d.row("`"+op+"`", fmtNs(c.medianNs(op)), ratio, fmtCrit(e, ok))
+		d.row("`"+op+"`", fmtNs(c.medianNs(op)), ratio, fmtCrit(e, ok), critRatio)
 	}
 	d.p("")
 	if c.baseline == "go_shared_mem_temp_file" {

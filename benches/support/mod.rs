@@ -219,6 +219,14 @@ impl Bench {
         }
     }
 
+    /// Sets the number of interleaved rounds (full mode only; quick mode keeps its 3), for
+    /// operations whose time varies a lot from block to block.
+    pub fn set_rounds(&mut self, rounds: usize) {
+        if !quick() {
+            self.rounds = rounds;
+        }
+    }
+
     pub fn finish(self) {
         self.criterion.final_summary();
     }
