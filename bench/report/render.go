@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"math"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
@@ -337,6 +338,15 @@ func (r *results) cHeader(d *doc) {
 			result += " (floor, a call of `shm_header_size()`: " + strings.Join(floors, ", ") + ")"
 		}
 		d.goal("C: `shm_count_load` / `shm_count_store` calls", result, "≤ 2 ns", status(ok))
+		for _, link := range []string{"static", "shared"} {
+			if ns, has := floor[link]; has && ns > 2 {
+				d.p("Note: with the %s library, calling *any* library function costs at least %s on this machine "+
+					"(`shm_header_size`, which only returns a constant), so no accessor function can take under 2 ns "+
+					"there; the `shm_header()` pointer, which C code keeps and dereferences, is the ≤ 2 ns path.",
+					link, fmtNs(ns))
+				d.p("")
+			}
+		}
 	}
 }
 
@@ -503,7 +513,10 @@ func (r *results) roundTripSection(d *doc) {
 
 // ---- 5. worker host ----
 
-var perRoundRatio = regexp.MustCompile(`ratio \(per round\)\s+([0-9.]+)`)
+var (
+	perRoundRatio = regexp.MustCompile(`ratio \(per round\)\s+([0-9.]+)`)
+	workerSummary = regexp.MustCompile(`(?i)\bratio\b|runs/s|^interleaved`)
+)
 
 func (r *results) workerSection(d *doc) {
 	d.p("## 5. Worker host runs/s vs a minimal host")
@@ -544,8 +557,15 @@ func (r *results) workerSection(d *doc) {
 			ours = append(ours, b)
 		}
 	}
+	var files []string
+	for _, f := range r.workerFiles {
+		if rel, err := filepath.Rel(r.root, f); err == nil {
+			f = rel
+		}
+		files = append(files, f)
+	}
 	d.p("Criterion's medians from `%s` (runs/s = 1 / time per run; the baseline is the benchmark named `minimal`).",
-		strings.Join(r.workerFiles, "`, `"))
+		strings.Join(files, "`, `"))
 	d.p("")
 	var ratios []float64
 	if len(bases) > 0 && len(ours) > 0 {
@@ -576,8 +596,9 @@ func (r *results) workerSection(d *doc) {
 	for _, name := range logNames {
 		var lines []string
 		for _, line := range strings.Split(r.workerLogs[name], "\n") {
-			l := strings.ToLower(line)
-			if strings.Contains(l, "runs/s") || strings.Contains(l, "ratio") || strings.HasPrefix(l, "interleaved") {
+			// Progress output overwrites itself with carriage returns: keep what stays visible.
+			line = line[strings.LastIndex(line, "\r")+1:]
+			if workerSummary.MatchString(line) {
 				lines = append(lines, line)
 			}
 			if m := perRoundRatio.FindStringSubmatch(line); m != nil {
