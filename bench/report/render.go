@@ -153,7 +153,7 @@ func (r *results) valueSection(d *doc) {
 		result := "no sizes ≥ 4 KiB measured"
 		st := info
 		if !math.IsInf(worst, 1) {
-			result = fmt.Sprintf("lowest %s (at %s)", fmtRatio(worst), fmtSize(worstAt))
+			result = fmt.Sprintf("lowest %.3fx (at %s)", worst, fmtSize(worstAt))
 			st = status(worst >= 0.95)
 		}
 		if len(small) > 0 {
@@ -428,11 +428,11 @@ func (r *results) lifecycleSection(d *doc) {
 	if c.baseline == "go_shared_mem_temp_file" {
 		if _, ok := c.ns["create"]; ok {
 			x := median(c.ratios("create"))
-			d.goal("`SharedMem::create` + `close` (100 MiB) vs Go", fmtRatio(x)+" Go's time", "≤ 1.0x", status(x <= 1.0))
+			d.goal("`SharedMem::create` + `close` (100 MiB) vs Go", fmt.Sprintf("%.3fx Go's time", x), "≤ 1.0x", status(x <= 1.0))
 		}
 		if _, ok := c.ns["create_memfd"]; ok {
 			x := median(c.ratios("create_memfd"))
-			d.goal("`SharedMem::create_memfd` + `close` (100 MiB) vs Go", fmtRatio(x)+" Go's time", "≤ 0.5x", status(x <= 0.5))
+			d.goal("`SharedMem::create_memfd` + `close` (100 MiB) vs Go", fmt.Sprintf("%.3fx Go's time", x), "≤ 0.5x", status(x <= 0.5))
 		}
 	}
 	var names []string
