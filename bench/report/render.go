@@ -113,7 +113,8 @@ func (r *results) valueSection(d *doc) {
 	d.p("A region of Go's size (100 MiB of value capacity, a `fuzz-*` file in the temp dir); every page " +
 		"is resident before timing. Baseline: a plain `memcpy` of the same bytes into (or out of) the same " +
 		"mapping; for `value_copy`, which returns a new `Vec`, `to_vec` of the same bytes (allocate + copy). " +
-		"Bandwidth ratio = baseline time / our time (1.00x = memcpy speed). Source: `benches/region_value.rs`.")
+		"Bandwidth ratio = baseline time / our time (1.00x = memcpy speed), median of %d interleaved rounds. "+
+		"Source: `benches/region_value.rs`.", r.roundsOf("value_set"))
 	d.p("")
 	groups := []struct{ group, op, base, title, measure string }{
 		{"value_set", "set_value", "memcpy", "`SharedMem::set_value` vs memcpy into the value area", "`set_value` vs memcpy"},
@@ -175,6 +176,16 @@ func fmtMiB(n int64) string {
 	default:
 		return fmt.Sprintf("%d MiB + %d B", mib, rest)
 	}
+}
+
+// roundsOf is the number of interleaved rounds of a group (of its first parameter).
+func (r *results) roundsOf(group string) int {
+	for k, c := range r.interleaved {
+		if k.group == group {
+			return c.rounds()
+		}
+	}
+	return 0
 }
 
 func invert(v []float64) []float64 {
@@ -468,9 +479,10 @@ func (r *results) roundTripSection(d *doc) {
 	d.p("## 4. Passing a value to another process and back: region vs pipe")
 	d.p("")
 	d.p("Region: write the value (`set_value`), one byte over a pipe; the peer copies it out, writes it back, " +
-		"answers with one byte; the parent copies it out. Pipe: a length-prefixed message carrying the bytes, " +
-		"echoed by the peer. Both make two writes and two reads for small values. Source: " +
-		"`benches/region_roundtrip.rs`.")
+		"answers with one byte; the parent copies it out. Pipe: a length-prefixed message carrying the bytes, "+
+		"echoed by the peer. Both make two writes and two reads for small values, and one peer process serves "+
+		"both, so both see the same scheduling. Median of %d interleaved rounds. Source: "+
+		"`benches/region_roundtrip.rs`.", r.roundsOf("roundtrip"))
 	d.p("")
 	d.header("size", "pipe (criterion)", "region (criterion)", "time ratio region / pipe (interleaved)", "faster")
 	// The crossover: the smallest size from which the region is clearly (> 3%) faster at every
