@@ -110,9 +110,9 @@ func (r *results) render() string {
 func (r *results) valueSection(d *doc) {
 	d.p("## 1. Value copies: `set_value`, `value_copy_into`, `value_copy` vs memcpy")
 	d.p("")
-	d.p("A region of Go's size (100 MiB of value capacity, a `fuzz-*` file in the temp dir); every page " +
-		"is resident before timing. Baseline: a plain `memcpy` of the same bytes into (or out of) the same " +
-		"mapping; for `value_copy`, which returns a new `Vec`, `to_vec` of the same bytes (allocate + copy). " +
+	d.p("A region of Go's size (100 MiB of value capacity, a `fuzz-*` file in the temp dir); every page "+
+		"is resident before timing. Baseline: a plain `memcpy` of the same bytes into (or out of) the same "+
+		"mapping; for `value_copy`, which returns a new `Vec`, `to_vec` of the same bytes (allocate + copy). "+
 		"Bandwidth ratio = baseline time / our time (1.00x = memcpy speed), median of %d interleaved rounds. "+
 		"Source: `benches/region_value.rs`.", r.roundsOf("value_set"))
 	d.p("")
@@ -478,7 +478,7 @@ func (r *results) roundTripSection(d *doc) {
 	}
 	d.p("## 4. Passing a value to another process and back: region vs pipe")
 	d.p("")
-	d.p("Region: write the value (`set_value`), one byte over a pipe; the peer copies it out, writes it back, " +
+	d.p("Region: write the value (`set_value`), one byte over a pipe; the peer copies it out, writes it back, "+
 		"answers with one byte; the parent copies it out. Pipe: a length-prefixed message carrying the bytes, "+
 		"echoed by the peer. Both make two writes and two reads for small values, and one peer process serves "+
 		"both, so both see the same scheduling. Median of %d interleaved rounds. Source: "+
