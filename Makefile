@@ -95,3 +95,11 @@ clean:
 	$(CARGO) clean
 	rm -rf $(EXAMPLES)
 	$(MAKE) -C c-tests clean
+
+# Benchmarks (bench/run.sh): `make bench` writes BENCHMARKS.md; `make bench-quick` only proves
+# that every benchmark still runs (CI), writing target/bench/BENCHMARKS.quick.md.
+.PHONY: bench bench-quick
+bench:
+	bench/run.sh
+bench-quick:
+	bench/run.sh --quick

@@ -1,0 +1,3 @@
+module github.com/gofuzz-shm/gofuzz-shm/bench
+
+go 1.24
