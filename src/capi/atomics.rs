@@ -3,14 +3,14 @@
 //! and may run concurrently with each other and with the peer. A `NULL` region reads as 0 and
 //! is ignored by stores.
 
-use super::boundary::{arg_ref, ffi_value};
+use super::boundary::{ffi_value, opt_ref};
 use super::region::shm_region_t;
 
 /// Atomic (relaxed) load of `count`.
 #[no_mangle]
 pub extern "C" fn shm_count_load(region: *const shm_region_t) -> i64 {
     ffi_value("shm_count_load", 0, || {
-        arg_ref(region, "region").map_or(0, |r| r.mem.count())
+        opt_ref(region).map_or(0, |r| r.mem.count())
     })
 }
 
@@ -18,7 +18,7 @@ pub extern "C" fn shm_count_load(region: *const shm_region_t) -> i64 {
 #[no_mangle]
 pub extern "C" fn shm_count_store(region: *const shm_region_t, count: i64) {
     ffi_value("shm_count_store", (), || {
-        if let Ok(r) = arg_ref(region, "region") {
+        if let Some(r) = opt_ref(region) {
             r.mem.set_count(count)
         }
     })
@@ -28,7 +28,7 @@ pub extern "C" fn shm_count_store(region: *const shm_region_t, count: i64) {
 #[no_mangle]
 pub extern "C" fn shm_count_add(region: *const shm_region_t, delta: i64) -> i64 {
     ffi_value("shm_count_add", 0, || {
-        arg_ref(region, "region").map_or(0, |r| r.mem.count_add(delta))
+        opt_ref(region).map_or(0, |r| r.mem.count_add(delta))
     })
 }
 
@@ -38,6 +38,6 @@ pub extern "C" fn shm_count_add(region: *const shm_region_t, delta: i64) -> i64 
 #[no_mangle]
 pub extern "C" fn shm_value_len_load(region: *const shm_region_t) -> isize {
     ffi_value("shm_value_len_load", 0, || {
-        arg_ref(region, "region").map_or(0, |r| r.mem.value_len_raw())
+        opt_ref(region).map_or(0, |r| r.mem.value_len_raw())
     })
 }

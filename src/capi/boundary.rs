@@ -30,6 +30,8 @@ impl CallError {
         }
     }
 
+    #[cold]
+    #[inline(never)]
     fn null(name: &str) -> Self {
         CallError::new(
             shm_status_t::SHM_ERR_NULL_ARG,
@@ -58,6 +60,7 @@ fn set_last_error(function: &str, message: &str) {
 }
 
 /// Runs the body of a status-returning export: catches panics, records the failure text.
+#[inline]
 pub(crate) fn ffi_status(function: &str, body: impl FnOnce() -> CallResult) -> shm_status_t {
     match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(())) => shm_status_t::SHM_OK,
@@ -78,6 +81,7 @@ pub(crate) fn ffi_status(function: &str, body: impl FnOnce() -> CallResult) -> s
 }
 
 /// Runs the body of an export that returns a plain value; a panic yields `on_panic`.
+#[inline]
 pub(crate) fn ffi_value<T>(function: &str, on_panic: T, body: impl FnOnce() -> T) -> T {
     catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|_| {
         set_last_error(function, "internal panic");
@@ -89,6 +93,14 @@ pub(crate) fn ffi_value<T>(function: &str, on_panic: T, body: impl FnOnce() -> T
 pub(crate) fn arg_ref<'a, T>(ptr: *const T, name: &str) -> CallResult<&'a T> {
     // SAFETY: NULL is excluded here; validity for the call is the C contract.
     unsafe { ptr.as_ref() }.ok_or_else(|| CallError::null(name))
+}
+
+/// Borrows the object behind a C pointer, or `None` for NULL, without building an error (for
+/// exports that answer a NULL region with a plain value). See "Safety of C arguments".
+#[inline]
+pub(crate) fn opt_ref<'a, T>(ptr: *const T) -> Option<&'a T> {
+    // SAFETY: NULL is excluded by `as_ref`; validity for the call is the C contract.
+    unsafe { ptr.as_ref() }
 }
 
 /// Mutably borrows the object behind a C pointer. See the module's "Safety of C arguments".

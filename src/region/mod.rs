@@ -69,6 +69,7 @@ unsafe impl Sync for SharedMem {}
 
 impl SharedMem {
     /// Bytes available for the value: mapping size minus [`HEADER_SIZE`].
+    #[inline]
     pub fn capacity(&self) -> usize {
         self.len - HEADER_SIZE
     }
@@ -96,6 +97,7 @@ impl SharedMem {
 
     /// Start of the mapping, where the header lives. Valid until close; see the module docs for
     /// the rules of accessing it.
+    #[inline]
     pub fn as_ptr(&self) -> *mut u8 {
         self.base
     }

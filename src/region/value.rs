@@ -16,6 +16,7 @@ const SET_VALUE_LEN: &str = "set value length";
 impl SharedMem {
     /// Start of the value area (`capacity()` bytes), for filling in place followed by
     /// [`set_value_len`](Self::set_value_len). Valid until close.
+    #[inline]
     pub fn value_ptr(&self) -> *mut u8 {
         // In bounds: the mapping is at least HEADER_SIZE long (safety model, fact 1).
         self.base.wrapping_add(HEADER_SIZE)
@@ -31,31 +32,32 @@ impl SharedMem {
     /// assert_eq!(region.value_len_raw(), 5);
     /// # Ok::<(), gofuzz_shm::Error>(())
     /// ```
+    #[inline]
     pub fn value_len(&self) -> Result<usize> {
         let raw = self.value_len_raw();
         match usize::try_from(raw) {
             Ok(len) if len <= self.capacity() => Ok(len),
-            _ => Err(Error::new(
-                ErrorKind::CorruptHeader,
-                READ_VALUE,
-                format!(
-                    "header value_len is {raw}, outside 0..={} (the capacity)",
-                    self.capacity()
-                ),
-            )),
+            _ => Err(corrupt_len(raw, self.capacity())),
         }
     }
 
     /// Copies the value out.
+    #[inline]
     pub fn value_copy(&self) -> Result<Vec<u8>> {
         let len = self.value_len()?;
-        let mut out = vec![0u8; len];
-        self.copy_value_out(&mut out);
+        let mut out = Vec::with_capacity(len);
+        // SAFETY: safety model facts 1 and 3 (`len` was checked against the capacity); `out`
+        // has room for `len` bytes, all of which the copy initializes before `set_len`.
+        unsafe {
+            ptr::copy_nonoverlapping(self.value_ptr(), out.as_mut_ptr(), len);
+            out.set_len(len);
+        }
         Ok(out)
     }
 
     /// Copies the value into `buf` and returns its length; [`ErrorKind::TooLarge`] (nothing
     /// copied) when `buf` is shorter than the value.
+    #[inline]
     pub fn value_copy_into(&self, buf: &mut [u8]) -> Result<usize> {
         let mut len = 0;
         self.value_copy_into_reporting_len(buf, &mut len)?;
@@ -74,13 +76,9 @@ impl SharedMem {
         let len = self.value_len()?;
         *value_len = len;
         let buf_len = buf.len();
-        let dest = buf.get_mut(..len).ok_or_else(|| {
-            Error::new(
-                ErrorKind::TooLarge,
-                READ_VALUE,
-                format!("the value is {len} bytes, the buffer only {buf_len}"),
-            )
-        })?;
+        let dest = buf
+            .get_mut(..len)
+            .ok_or_else(|| buffer_too_small(len, buf_len))?;
         self.copy_value_out(dest);
         Ok(())
     }
@@ -92,6 +90,7 @@ impl SharedMem {
     /// No process may write the value area or `value_len` while the returned slice lives: the
     /// caller must own the region under Go's protocol (for the coordinator: no call in flight).
     /// Breaking this is undefined behaviour in Rust, not only torn data.
+    #[inline]
     pub unsafe fn value_slice(&self) -> Result<&[u8]> {
         let len = self.value_len()?;
         // SAFETY: in bounds by the check above (safety model fact 3); no writer during the
@@ -100,6 +99,7 @@ impl SharedMem {
     }
 
     /// `dest.len()` must be a checked value length.
+    #[inline]
     fn copy_value_out(&self, dest: &mut [u8]) {
         debug_assert!(dest.len() <= self.capacity());
         // SAFETY: safety model facts 1 and 3: `dest.len()` was checked against the capacity.
@@ -121,6 +121,7 @@ impl SharedMem {
     /// assert_eq!(region.value_copy()?, b"abcd"); // unchanged
     /// # Ok::<(), gofuzz_shm::Error>(())
     /// ```
+    #[inline]
     pub fn set_value(&mut self, data: &[u8]) -> Result<()> {
         self.check_fits(data.len(), SET_VALUE)?;
         // SAFETY: safety model fact 1 with the check above. `ptr::copy` (memmove) because the
@@ -132,29 +133,55 @@ impl SharedMem {
 
     /// Publishes `len` bytes already written through [`value_ptr`](Self::value_ptr) as the
     /// value. [`ErrorKind::TooLarge`] beyond the capacity, leaving the header unchanged.
+    #[inline]
     pub fn set_value_len(&mut self, len: usize) -> Result<()> {
         self.check_fits(len, SET_VALUE_LEN)?;
         self.publish_value_len(len);
         Ok(())
     }
 
+    #[inline]
     fn check_fits(&self, len: usize, operation: &'static str) -> Result<()> {
         if len > self.capacity() {
-            return Err(Error::new(
-                ErrorKind::TooLarge,
-                operation,
-                format!(
-                    "{len} bytes exceed the region's value capacity of {} bytes",
-                    self.capacity()
-                ),
-            ));
+            return Err(too_large(len, self.capacity(), operation));
         }
         Ok(())
     }
 
+    #[inline]
     fn publish_value_len(&self, len: usize) {
         // capacity() < isize::MAX (checked at map time), so the cast is lossless.
         self.value_len_atomic()
             .store(len as isize, Ordering::Release);
     }
+}
+
+#[cold]
+#[inline(never)]
+fn corrupt_len(raw: isize, capacity: usize) -> Error {
+    Error::new(
+        ErrorKind::CorruptHeader,
+        READ_VALUE,
+        format!("header value_len is {raw}, outside 0..={capacity} (the capacity)"),
+    )
+}
+
+#[cold]
+#[inline(never)]
+fn buffer_too_small(len: usize, buf_len: usize) -> Error {
+    Error::new(
+        ErrorKind::TooLarge,
+        READ_VALUE,
+        format!("the value is {len} bytes, the buffer only {buf_len}"),
+    )
+}
+
+#[cold]
+#[inline(never)]
+fn too_large(len: usize, capacity: usize, operation: &'static str) -> Error {
+    Error::new(
+        ErrorKind::TooLarge,
+        operation,
+        format!("{len} bytes exceed the region's value capacity of {capacity} bytes"),
+    )
 }
