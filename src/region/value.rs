@@ -68,6 +68,7 @@ impl SharedMem {
     /// `*value_len` whenever the header is valid, including when `buf` is too short (the C
     /// API's size query). `value_len` is read once, so the length reported and the bytes
     /// copied always agree, whatever a peer writes meanwhile.
+    #[inline]
     pub(crate) fn value_copy_into_reporting_len(
         &self,
         buf: &mut [u8],
