@@ -108,6 +108,12 @@ static char *parse_args(int *argc, char ***argv) {
     return strdup(".");
 }
 
+/* libFuzzer ends a session that completes (-runs, -max_total_time, -merge) with exit(). */
+static void stop_target(void) {
+    shm_target_stop(target);
+    target = NULL;
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
     char *crashers = parse_args(argc, argv);
     blind = getenv(NO_COUNTERS_ENV) && strcmp(getenv(NO_COUNTERS_ENV), "1") == 0;
@@ -127,6 +133,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
         exit(1);
     }
     free(crashers);
+    atexit(stop_target);
     ncounters = shm_target_coverage_len(target);
     if (ncounters == 0) {
         fprintf(stderr,
@@ -176,8 +183,7 @@ static void report(const shm_target_run_t *r) {
         fprintf(stderr, "==%d== ERROR: libFuzzer: out-of-memory (used: %lluMb; exceeds: %ldMb) "
                 "in the Go worker\n", pid(), (unsigned long long)r->rss_mb, rss_limit_mb);
     }
-    shm_target_stop(target);
-    target = NULL;
+    stop_target();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -185,7 +191,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     shm_target_run_t r;
     if (shm_target_run(target, data, size, &r) != SHM_OK) {
         fprintf(stderr, "==%d== gofuzz-shm: cannot run the input: %s\n", pid(), shm_last_error());
-        shm_target_stop(target);
         exit(1);
     }
     if (r.verdict == SHM_VERDICT_OK) {
