@@ -111,20 +111,22 @@ pub fn command() -> Command {
 
 fn build_command() -> Command {
     Command::new("build")
-        .about("Build a libFuzzer binary for a Go fuzz target")
+        .about("Build a libFuzzer or AFL++ binary for a Go fuzz target")
         .long_about(
-            "Build one self-contained libFuzzer executable for a Go fuzz target.\n\n\
+            "Build one self-contained libFuzzer or AFL++ executable for a Go fuzz target.\n\n\
              The package's unmodified test binary (`go test -c -fuzz=^FuzzX$`) is embedded in \
-             it; each libFuzzer process runs it as a Go fuzz worker, with Go's coverage \
-             counters as libFuzzer's coverage. Needs clang with libFuzzer (Debian: clang-19 \
-             libclang-rt-19-dev) and the static library libgofuzz_shm.a.",
+             it; each engine process runs it as a Go fuzz worker, with Go's coverage counters \
+             as the engine's coverage. `--engine libfuzzer` needs clang with libFuzzer \
+             (Debian: clang-19 libclang-rt-19-dev); `--engine afl` makes a target that speaks \
+             AFL++'s forkserver protocol itself (no afl-cc needed). Both need the static \
+             library libgofuzz_shm.a.",
         )
         .arg(
             Arg::new("engine")
                 .long("engine")
                 .value_name("ENGINE")
                 .required(true)
-                .help("The engine: libfuzzer"),
+                .help("The engine: libfuzzer or afl"),
         )
         .arg(
             Arg::new("target")
