@@ -10,6 +10,7 @@ use gofuzz_shm::worker::{Worker, WorkerOptions};
 
 #[path = "../tools/mod.rs"]
 mod tools;
+#[allow(unused_imports)] // not every test crate that includes this module needs them
 pub use tools::have_go;
 
 /// Built binaries live in cargo's scratch directory for integration tests, under a name that

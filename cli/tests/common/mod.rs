@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 
 #[path = "../../../tests/tools/mod.rs"]
 mod tools;
+#[allow(unused_imports)] // not every test crate that includes this module needs them
 pub use tools::{go, have_go};
 
 pub fn repo_root() -> &'static Path {
