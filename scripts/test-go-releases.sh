@@ -23,8 +23,10 @@ phase "build the library and the worker tests"
 cargo build --quiet --lib
 cargo test --quiet --no-run "${rust_tests[@]}"
 
-passed=()
-for release in "$@"; do
+# test_release RELEASE: the whole suite against that release; returns at the first failure
+# (each step checks its status: errexit does not apply inside an `if` condition).
+test_release() {
+	local release=$1 toolchain version settings
 	if [ "$release" = local ]; then toolchain=local; else toolchain=go$release; fi
 	settings=(GOFUZZSHM_GO_TOOLCHAIN="$toolchain")
 	# Go 1.19's go command fails to read the standard library's module index in a toolchain
@@ -32,19 +34,28 @@ for release in "$@"; do
 	case "$release" in 1.19.*) settings+=(GODEBUG=goindex=0) ;; esac
 
 	phase "Go $release: fetch the toolchain"
-	version=$(env GOTOOLCHAIN="$toolchain" "${settings[@]}" go version 2>&1) ||
-		fail "GOTOOLCHAIN=$toolchain go version failed: $version"
+	version=$(env GOTOOLCHAIN="$toolchain" "${settings[@]}" go version 2>&1) || {
+		echo "GOTOOLCHAIN=$toolchain go version failed: $version" >&2
+		return 1
+	}
 	printf '%s\n' "$version"
-	if [ "$toolchain" != local ]; then
-		contains "$version" "go version $toolchain " || fail "asked for $toolchain, got: $version"
+	if [ "$toolchain" != local ] && ! contains "$version" "go version $toolchain "; then
+		echo "asked for $toolchain, got: $version" >&2
+		return 1
 	fi
 
 	phase "Go $release: Rust worker tests (${rust_tests[*]})"
-	env "${settings[@]}" cargo test --quiet "${rust_tests[@]}"
+	env "${settings[@]}" cargo test --quiet "${rust_tests[@]}" || return 1
 
 	phase "Go $release: C worker suite (make -C c-tests/worker check)"
 	env "${settings[@]}" make --no-print-directory -C c-tests/worker check GO_TOOLCHAIN="$toolchain"
-	passed+=("$release")
+}
+
+# Every release runs, so one report names every release that fails.
+passed=() failed=()
+for release in "$@"; do
+	if test_release "$release"; then passed+=("$release"); else failed+=("$release"); fi
 done
 
-phase "the worker suite passed with Go ${passed[*]}"
+phase "Go releases: passed [${passed[*]}], failed [${failed[*]}]"
+[ ${#failed[@]} = 0 ] || fail "the worker suite failed with Go ${failed[*]}"
