@@ -198,7 +198,8 @@ fn inspect_command() -> Command {
             path(
                 "file",
                 "REGION-FILE",
-                "The region file, e.g. a `fuzz-*` file in $TMPDIR",
+                "The region file: a `fuzz-*` file in $TMPDIR (Go's coordinator), or \
+                 /proc/<worker pid>/fd/5 for a worker hosted by gofuzz-shm (an anonymous memfd)",
             )
             .required(true),
         )

@@ -18,9 +18,9 @@ use crate::out::Out;
 /// The exit status after SIGINT or SIGTERM (128 + SIGINT, as shells report it).
 const INTERRUPTED_STATUS: u8 = 130;
 
-/// Ctrl-C and SIGTERM end a run between two inputs, so the worker is stopped and its region
-/// file and cache directory are removed, and what ran is summarized. A second signal ends
-/// the process at once (the handler is reset after the first).
+/// Ctrl-C and SIGTERM end a run between two inputs, so the worker is stopped and what ran is
+/// summarized. A second signal ends the process at once (the handler is reset after the
+/// first); the worker dies with it (the library arms the kernel's parent-death signal).
 mod interrupt {
     use std::sync::atomic::{AtomicBool, Ordering};
 

@@ -419,7 +419,7 @@ fn an_interrupt_stops_between_inputs_cleans_up_and_exits_130() {
         ],
     );
     let crash_dir = tmp.path().join("crashers");
-    // The worker's region file and cache directory go to TMPDIR: it must be empty afterwards.
+    // Nothing may appear in TMPDIR (the worker's region is a memfd): it must stay empty.
     let private_tmp = tmp.path().join("tmp");
     fs::create_dir(&private_tmp).unwrap();
     // SIGINT to the command alone (kill), and to its process group as a terminal's Ctrl-C
