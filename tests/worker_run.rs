@@ -66,7 +66,7 @@ fn every_outcome_is_reported_with_its_input_and_the_worker_comes_back() {
             "sigkill",
             Outcome::WorkerDied,
             Some(Exit::Signal(libc::SIGKILL)),
-            "signal 9",
+            "while running the input: signal 9 (SIGKILL); Go's coordinator does not count",
         ),
     ];
     for (input, outcome, exit, text) in cases {
@@ -87,6 +87,12 @@ fn every_outcome_is_reported_with_its_input_and_the_worker_comes_back() {
     let r = w.run(&hang).unwrap();
     assert_eq!(r.outcome, Outcome::Timeout, "{}", r.message);
     assert_eq!(r.exit, Some(Exit::Signal(libc::SIGKILL)));
+    assert!(
+        r.message.contains("; the worker was killed with SIGKILL."),
+        "{}",
+        r.message
+    );
+    assert!(!r.message.contains("signal 9"), "said once: {}", r.message);
     assert_eq!(r.entry, &hang[..]);
     assert!(r.duration >= w.options().timeout);
     let r = w.run(&ok).unwrap();
