@@ -800,8 +800,11 @@ shm_region_t *shm_worker_region(shm_worker_t *w);
 int64_t shm_worker_pid(const shm_worker_t *w);
 
 /**
- * Number of coverage counters in the binary (0 when it has none), known after the first run
- * that succeeded; -1 before that (and for a `NULL` handle). A fuzz mask must be this long.
+ * Number of coverage counters in the binary (0 when it has none). Known right after
+ * `shm_worker_start` for an ELF binary (read from the binary, where Go's linker puts them),
+ * otherwise after the first run that succeeded; -1 until then (and for a `NULL` handle). A
+ * fuzz mask must be this long; a libFuzzer or AFL++ harness can size its map with it before
+ * running any input.
  */
 int64_t shm_worker_coverage_len(const shm_worker_t *w);
 

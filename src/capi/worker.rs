@@ -498,8 +498,11 @@ pub extern "C" fn shm_worker_pid(w: *const shm_worker_t) -> i64 {
     })
 }
 
-/// Number of coverage counters in the binary (0 when it has none), known after the first run
-/// that succeeded; -1 before that (and for a `NULL` handle). A fuzz mask must be this long.
+/// Number of coverage counters in the binary (0 when it has none). Known right after
+/// `shm_worker_start` for an ELF binary (read from the binary, where Go's linker puts them),
+/// otherwise after the first run that succeeded; -1 until then (and for a `NULL` handle). A
+/// fuzz mask must be this long; a libFuzzer or AFL++ harness can size its map with it before
+/// running any input.
 #[no_mangle]
 pub extern "C" fn shm_worker_coverage_len(w: *const shm_worker_t) -> i64 {
     ffi_value("shm_worker_coverage_len", -1, || {

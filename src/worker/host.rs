@@ -38,7 +38,8 @@ pub struct Worker {
     pub(super) process: Option<Process>,
     /// The current process holds a coverage mask from an earlier fuzz call.
     pub(super) mask_sent: bool,
-    /// Counters in the binary, once a successful warmup run has shown them.
+    /// Counters in the binary: read from the binary at start, and what a successful warmup
+    /// run shows (the worker's answer wins).
     pub(super) coverage_len: Option<usize>,
     restarts: u64,
     pub(super) ping_call: Vec<u8>,
@@ -143,13 +144,18 @@ impl Worker {
             warmup: true,
             coverage_data: None,
         });
+        // Unknown (None) when the binary is not an ELF file (a wrapper script, say): then the
+        // first run that succeeds tells.
+        let coverage_len = super::counters::counters_in_binary(&options.binary)
+            .ok()
+            .flatten();
         let mut worker = Worker {
             options,
             args,
             mem: Some(mem),
             process: None,
             mask_sent: false,
-            coverage_len: None,
+            coverage_len,
             restarts: 0,
             ping_call: rpc::encode_call(&Call::Ping {}),
             warmup_call: rpc::encode_call(&warmup),
@@ -195,8 +201,10 @@ impl Worker {
         self.restarts
     }
 
-    /// The number of coverage counters in the binary (0 when it has none), known after the
-    /// first run that succeeded; `None` before.
+    /// The number of coverage counters in the binary (0 when it has none). Known from the
+    /// start for an ELF binary (read from its `.go.fuzzcntrs` section, where Go's linker puts
+    /// them), otherwise after the first run that succeeded (a failing run carries no
+    /// counters); `None` until then.
     pub fn coverage_len(&self) -> Option<usize> {
         self.coverage_len
     }

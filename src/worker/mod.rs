@@ -56,6 +56,7 @@
 //! Linux: pipes made with `pipe2`, pidfds (Linux 5.3; older kernels fall back to `waitid`
 //! every few milliseconds), epoll, eventfd.
 
+mod counters;
 mod fuzz;
 mod host;
 mod minimize;
