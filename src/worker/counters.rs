@@ -4,9 +4,10 @@
 //!
 //! Go's worker reports as coverage the bytes from the linker-defined symbol
 //! `internal/fuzz._counters` to `internal/fuzz._ecounters`, which the linker places at the
-//! start and end of the ELF section `.go.fuzzcntrs` (Go 1.18 through 1.26). The count is the
-//! distance between the two symbols when the symbol table is there, else the section's size;
-//! a binary without the section (plain `go test -c`) has none. Only ELF is read (Linux and the
+//! start and end of one ELF section: `.go.fuzzcntrs` (Go 1.20 through 1.26) or
+//! `__libfuzzer_extra_counters` (Go 1.18 and 1.19). The count is the distance between the two
+//! symbols when the symbol table is there, else the section's size; a binary without the
+//! section (plain `go test -c`) has none. Only ELF is read (Linux and the
 //! BSDs); for anything else the count stays unknown until a run succeeds.
 //!
 //! Cost: a few reads of headers and, when present, the symbol table (a few hundred KiB for a
@@ -17,7 +18,8 @@ use std::io;
 use std::os::unix::fs::FileExt;
 use std::path::Path;
 
-const SECTION: &[u8] = b".go.fuzzcntrs";
+/// The counters' section, by Go release: 1.20 and later, then 1.18 and 1.19.
+const SECTIONS: [&[u8]; 2] = [b".go.fuzzcntrs", b"__libfuzzer_extra_counters"];
 const START: &[u8] = b"internal/fuzz._counters";
 const END: &[u8] = b"internal/fuzz._ecounters";
 const SHT_SYMTAB: u32 = 2;
@@ -38,7 +40,7 @@ pub(crate) fn counters_in_binary(path: &Path) -> io::Result<Option<usize>> {
     let names = elf.table(names)?;
     let Some(counters) = sections
         .iter()
-        .find(|s| name_at(&names, s.name) == Some(SECTION))
+        .find(|s| name_at(&names, s.name).is_some_and(|n| SECTIONS.contains(&n)))
     else {
         return Ok(Some(0));
     };
@@ -236,6 +238,51 @@ fn read_up_to(file: &File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
 #[cfg(test)]
 mod tests {
     use super::counters_in_binary;
+
+    /// A minimal little-endian ELF64 file: a null section, the section-name table, and a
+    /// NOBITS section `name` of `size` bytes (no symbol table).
+    fn elf_with_section(name: &str, size: u64) -> Vec<u8> {
+        let mut names = b"\0.shstrtab\0".to_vec();
+        let name_at = names.len() as u32;
+        names.extend(name.as_bytes());
+        names.push(0);
+        let names_at = 64u64;
+        let shoff = names_at + names.len() as u64;
+        let mut f = vec![0u8; 64];
+        f[..6].copy_from_slice(b"\x7fELF\x02\x01");
+        f[0x28..0x30].copy_from_slice(&shoff.to_le_bytes());
+        f[0x3a..0x3c].copy_from_slice(&64u16.to_le_bytes()); // e_shentsize
+        f[0x3c..0x3e].copy_from_slice(&3u16.to_le_bytes()); // e_shnum
+        f[0x3e..0x40].copy_from_slice(&1u16.to_le_bytes()); // e_shstrndx
+        f.extend(&names);
+        let section = |name: u32, kind: u32, offset: u64, size: u64| {
+            let mut h = vec![0u8; 64];
+            h[..4].copy_from_slice(&name.to_le_bytes());
+            h[4..8].copy_from_slice(&kind.to_le_bytes());
+            h[24..32].copy_from_slice(&offset.to_le_bytes());
+            h[32..40].copy_from_slice(&size.to_le_bytes());
+            h
+        };
+        f.extend(section(0, 0, 0, 0));
+        f.extend(section(1, 3, names_at, names.len() as u64)); // SHT_STRTAB
+        f.extend(section(name_at, 8, 0, size)); // SHT_NOBITS
+        f
+    }
+
+    #[test]
+    fn the_section_of_either_release_family_gives_the_count() {
+        let dir = tempfile::tempdir().unwrap();
+        for (section, want) in [
+            (".go.fuzzcntrs", Some(5393)),
+            ("__libfuzzer_extra_counters", Some(4780)),
+            (".bss", Some(0)),
+        ] {
+            let path = dir.path().join(section);
+            let size = want.filter(|&n| n > 0).unwrap_or(64) as u64;
+            std::fs::write(&path, elf_with_section(section, size)).unwrap();
+            assert_eq!(counters_in_binary(&path).unwrap(), want, "{section}");
+        }
+    }
 
     #[test]
     fn files_that_are_not_elf_are_unknown_not_errors() {
