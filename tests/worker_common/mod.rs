@@ -17,6 +17,12 @@ pub use tools::have_go;
 /// includes the build flavour; each test process rebuilds them (Go's build cache makes that
 /// quick) so they always match the sources.
 fn build(flavour: &str, fuzz: bool) -> PathBuf {
+    build_with(flavour, fuzz, &[])
+}
+
+/// Like the coverage build, with more `go test -c` flags (e.g. `-ldflags=-s`), under the name
+/// `flavour`.
+pub fn build_with(flavour: &str, fuzz: bool, flags: &[&str]) -> PathBuf {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     let out_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("gotargets");
     std::fs::create_dir_all(&out_dir).unwrap();
@@ -34,6 +40,7 @@ fn build(flavour: &str, fuzz: bool) -> PathBuf {
         // Any pattern turns on the coverage instrumentation for the whole package.
         command.arg("-fuzz=FuzzAccept");
     }
+    command.args(flags);
     command.arg("-o").arg(&tmp).arg(".");
     let status = command.status().expect("the go tool runs");
     assert!(status.success(), "go test -c failed: {status}");
