@@ -176,6 +176,9 @@ struct Last {
 
 const START: &str = "start target";
 
+/// The least time a worker is given to start (to answer its first ping).
+const START_TIMEOUT: Duration = Duration::from_secs(30);
+
 impl Target {
     /// Loads the binary, starts the worker, and runs the empty input once to learn the number
     /// of coverage counters (when the empty input fails, a few other small inputs are tried;
@@ -204,6 +207,8 @@ impl Target {
             ));
         }
         worker_options.timeout = options.timeout;
+        // Starting a Go binary on a busy machine can take longer than a short per-input limit.
+        worker_options.start_timeout = Some(options.timeout.max(START_TIMEOUT));
         let worker = Worker::start(worker_options)?;
         let memory = match options.rss_limit_mb {
             0 => None,
