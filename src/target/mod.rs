@@ -276,10 +276,18 @@ impl Target {
         if let Some(kill) = killed {
             verdict = Verdict::OutOfMemory;
             rss_mb = kill.rss_mb;
+            // The worker's own account of its death ("killed by SIGKILL, maybe the OOM
+            // killer") would mislead: say who killed it, and keep what it printed.
+            let printed = result
+                .message
+                .split_once("\n--- worker output ---\n")
+                .map_or(" It printed nothing.".to_owned(), |(_, out)| {
+                    format!("\n--- worker output ---\n{out}")
+                });
             self.last.message = format!(
                 "out-of-memory: the Go worker used {} MiB, over the limit of {} MiB \
-                 (rss_limit_mb), and was killed.\n{}",
-                kill.rss_mb, self.rss_limit_mb, result.message
+                 (rss_limit_mb); gofuzz-shm killed it with SIGKILL.{printed}",
+                kill.rss_mb, self.rss_limit_mb
             );
         } else {
             self.last.message.push_str(result.message);
