@@ -7,6 +7,7 @@
 #   reproduce   a file argument: Go's output, exit 77, a Go corpus file beside the artifact
 #   death       os.Exit(3) in the fuzz function: the same, with the exit code
 #   go-crashers -go_crashers=DIR, taken out of argv (libFuzzer does not warn about it)
+#   dict        a -dict= word reaches the Go target
 #   timeout     a Go run longer than -timeout: libFuzzer writes timeout-<sha1>, exits 70
 #   oom         a worker over -rss_limit_mb: libFuzzer's out-of-memory line, a crash artifact
 #   fork        -fork=1 finds a failure; the parent reports it and the child's artifact
@@ -132,6 +133,14 @@ run oom ./misbehave -rss_limit_mb=300 -artifact_prefix=oom/ in-hog
 [[ $log == *"ERROR: libFuzzer: out-of-memory"*"in the Go worker"* ]] || fail "no out-of-memory report"
 go_file "$out/oom" >/dev/null
 check_tmp oom
+
+case_ "dict: -dict= entries reach the Go target"
+mkdir -p "$out/dict" "$out/dict-corpus"
+printf 'kw="fatal"\n' >"$out/fatal.dict"
+run dict ./misbehave -dict=fatal.dict -seed=1 -runs=100000 -artifact_prefix=dict/ dict-corpus
+[ "$rc" = 77 ] && [[ $log == *"rejected input"* ]] || fail "the dictionary word did not reach Go (exit $rc)"
+[[ $log == *"Dictionary: 1 entries"* ]] || fail "libFuzzer did not load the dictionary"
+check_tmp dict
 
 # A seed one byte away from a failure: fuzzing finds it within a few thousand runs.
 mkdir -p "$out/near"
