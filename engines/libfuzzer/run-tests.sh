@@ -15,7 +15,8 @@
 #   merge       -merge=1 keeps a subset that covers what the corpus covers
 #   minimize    -minimize_crash=1 writes a crasher no longer than the original that still crashes
 #   sigkill     SIGKILL of the libFuzzer process leaves no worker and nothing in $TMPDIR
-#   build       a missing target and a C compiler without libFuzzer are clear errors
+#   build       a missing target, a missing clang, a C compiler without libFuzzer and a missing
+#               library are clear errors
 #
 # After every case the private $TMPDIR must be empty. The guided/blind comparison and the
 # `go test` reproduction are `make demo` (engines/libfuzzer/run-demo.sh).
@@ -68,6 +69,19 @@ msg=$("$gofuzz_shm" build --engine libfuzzer --target FuzzMisbehave --pkg testda
 rc=$?
 set -e
 [ "$rc" = 2 ] && [[ $msg == *"clang-19 libclang-rt-19-dev"* ]] || fail "gcc: $rc $msg"
+set +e
+msg=$("$gofuzz_shm" build --engine libfuzzer --target FuzzMisbehave --pkg testdata/enginetargets \
+    --cc /nonexistent/clang -o "$out/nope" 2>&1)
+rc=$?
+set -e
+[ "$rc" = 2 ] && [[ $msg == *"no C compiler with libFuzzer found"*"clang-19 libclang-rt-19-dev"* ]] \
+    || fail "missing clang: $rc $msg"
+set +e
+msg=$("$gofuzz_shm" build --engine libfuzzer --target FuzzMisbehave --pkg testdata/enginetargets \
+    --lib /nonexistent/libgofuzz_shm.a -o "$out/nope" 2>&1)
+rc=$?
+set -e
+[ "$rc" = 2 ] && [[ $msg == *"/nonexistent/libgofuzz_shm.a"* ]] || fail "missing library: $rc $msg"
 [ ! -e "$out/nope" ] || fail "a failed build left its output"
 check_tmp build
 
