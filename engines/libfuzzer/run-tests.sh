@@ -18,7 +18,8 @@
 #   build       a missing target, a missing clang, a C compiler without libFuzzer and a missing
 #               library are clear errors
 #
-# After every case the private $TMPDIR must be empty. The guided/blind comparison and the
+# After every case the private $TMPDIR must be empty and no process started by the case may be
+# left (they carry that TMPDIR in their environment). The guided/blind comparison and the
 # `go test` reproduction are `make demo` (engines/libfuzzer/run-demo.sh).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -48,10 +49,14 @@ gofuzz_shm=$root/target/release/gofuzz-shm
 tmp=$out/tmp
 mkdir -p "$tmp"
 export TMPDIR=$tmp
+# ... and every process a case starts carries a mark in its environment: none may be left.
+mark="GOFUZZSHM_LIBFUZZER_TEST=$$"
 check_tmp() {
-    local left
+    local left procs
     left=$(ls -A "$tmp")
     [ -z "$left" ] || fail "$1 left this in \$TMPDIR: $left"
+    procs=$(grep -lsz "^$mark\$" /proc/[0-9]*/environ 2>/dev/null || true)
+    [ -z "$procs" ] || fail "$1 left processes: $procs"
 }
 
 case_ "build"
@@ -90,7 +95,7 @@ run() {
     local name=$1
     shift
     set +e
-    (cd "$out" && "$@") >"$out/$name.log" 2>&1
+    (cd "$out" && env "$mark" "$@") >"$out/$name.log" 2>&1
     rc=$?
     set -e
     log=$(cat "$out/$name.log")
@@ -205,7 +210,7 @@ check_tmp minimize
 
 case_ "sigkill: SIGKILL of the libFuzzer process"
 mkdir -p "$out/long"
-(cd "$out" && exec ./misbehave -seed=1 -runs=100000000 long >"$out/sigkill.log" 2>&1) &
+(cd "$out" && exec env "$mark" ./misbehave -seed=1 -runs=100000000 long >"$out/sigkill.log" 2>&1) &
 fuzzer=$!
 worker=""
 for _ in $(seq 100); do
