@@ -59,6 +59,7 @@ pub enum Action {
     Inspect(InspectArgs),
     Encode(EncodeArgs),
     Decode(DecodeArgs),
+    Build(BuildArgs),
 }
 
 pub struct RunArgs {
@@ -72,6 +73,18 @@ pub struct RunArgs {
     pub quiet: bool,
     pub verbose: bool,
     pub inputs: Vec<PathBuf>,
+}
+
+pub struct BuildArgs {
+    pub engine: String,
+    pub target: String,
+    pub pkg: PathBuf,
+    pub output: PathBuf,
+    pub types: Option<String>,
+    pub cc: Option<PathBuf>,
+    pub lib: Option<PathBuf>,
+    /// Extra flags for `go test -c` (the seam for comparison hooks: -tags, -ldflags).
+    pub go_flags: Vec<String>,
 }
 
 pub struct InspectArgs {
@@ -122,6 +135,75 @@ pub fn command() -> Command {
         .subcommand(inspect_command())
         .subcommand(encode_command())
         .subcommand(decode_command())
+        .subcommand(build_command())
+}
+
+fn build_command() -> Command {
+    Command::new("build")
+        .about("Build a libFuzzer binary for a Go fuzz target")
+        .long_about(
+            "Build one self-contained libFuzzer executable for a Go fuzz target.\n\n\
+             The package's unmodified test binary (`go test -c -fuzz=^FuzzX$`) is embedded in \
+             it; each libFuzzer process runs it as a Go fuzz worker, with Go's coverage \
+             counters as libFuzzer's coverage. Needs clang with libFuzzer (Debian: clang-19 \
+             libclang-rt-19-dev) and the static library libgofuzz_shm.a.",
+        )
+        .arg(
+            Arg::new("engine")
+                .long("engine")
+                .value_name("ENGINE")
+                .required(true)
+                .help("The engine: libfuzzer"),
+        )
+        .arg(
+            Arg::new("target")
+                .long("target")
+                .value_name("FuzzName")
+                .required(true)
+                .help("The fuzz target, e.g. FuzzParse"),
+        )
+        .arg(
+            path("pkg", "DIR", "The Go package directory")
+                .long("pkg")
+                .default_value("."),
+        )
+        .arg(
+            path("output", "OUT", "The libFuzzer executable to write")
+                .long("output")
+                .short('o')
+                .required(true),
+        )
+        .arg(
+            Arg::new("types")
+                .long("types")
+                .value_name("TYPES")
+                .help("The fuzz function's argument types, e.g. '[]byte' (the default)"),
+        )
+        .arg(
+            path(
+                "cc",
+                "CLANG",
+                "clang with libFuzzer (default: $CC if it is a clang, clang-19, clang)",
+            )
+            .long("cc"),
+        )
+        .arg(
+            path(
+                "lib",
+                "LIBGOFUZZ_SHM_A",
+                "The static library (default: $GOFUZZSHM_LIB, next to this executable, \
+                 pkg-config gofuzz_shm)",
+            )
+            .long("lib"),
+        )
+        .arg(
+            Arg::new("go-flag")
+                .long("go-flag")
+                .value_name("FLAG")
+                .action(ArgAction::Append)
+                .allow_hyphen_values(true)
+                .help("An extra flag for `go test -c` (repeatable), e.g. --go-flag=-tags=x"),
+        )
 }
 
 fn run_command() -> Command {
@@ -376,6 +458,19 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, clap::E
             raw: on(m, "raw"),
             index: m.get_one::<usize>("index").copied(),
             json: on(m, "json"),
+        }),
+        "build" => Action::Build(BuildArgs {
+            engine: m.get_one::<String>("engine").expect("required").clone(),
+            target: m.get_one::<String>("target").expect("required").clone(),
+            pkg: path(m, "pkg").expect("has a default"),
+            output: path(m, "output").expect("required"),
+            types: m.get_one::<String>("types").cloned(),
+            cc: path(m, "cc"),
+            lib: path(m, "lib"),
+            go_flags: m
+                .get_many::<String>("go-flag")
+                .map(|v| v.cloned().collect())
+                .unwrap_or_default(),
         }),
         other => unreachable!("subcommand {other} is not defined"),
     })

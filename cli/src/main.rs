@@ -4,6 +4,7 @@
 //! prints.
 
 mod args;
+mod build;
 mod codec;
 mod duration;
 mod error;
@@ -34,6 +35,7 @@ fn main() -> ExitCode {
         Action::Inspect(a) => inspect::main(&a),
         Action::Encode(a) => codec::encode_main(&a),
         Action::Decode(a) => codec::decode_main(&a),
+        Action::Build(a) => build::main(&a),
     });
     match result {
         Ok(Ok(code)) => ExitCode::from(code),

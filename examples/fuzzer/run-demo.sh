@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The headline demo (`make demo`): a small coverage-guided fuzzer written in C finds a bug
+# `make demo-fuzzer`: a small coverage-guided fuzzer written in C finds a bug
 # planted several comparisons deep in a real Go fuzz target, through gofuzz-shm's C API.
 #
 #   1. builds the library (static), the gofuzz-shm command, the Go target with

@@ -178,7 +178,7 @@ pub extern "C" fn shm_worker_options_init(opts: *mut shm_worker_options_t) {
 }
 
 /// The strings of a NULL-terminated array (NULL array: none).
-fn string_array(array: *const *const c_char, name: &str) -> CallResult<Vec<OsString>> {
+pub(crate) fn string_array(array: *const *const c_char, name: &str) -> CallResult<Vec<OsString>> {
     let mut out = Vec::new();
     if array.is_null() {
         return Ok(out);

@@ -224,8 +224,11 @@ impl Worker {
         }
     }
 
-    /// Starts a process if none is running (the first start, or after a death or timeout).
-    pub(super) fn ensure_running(&mut self) -> Result<()> {
+    /// Starts a process if none is running (the first start, or after a death or timeout);
+    /// calls do this themselves. For a host that watches the process from outside (its memory,
+    /// say): afterwards [`pid`](Self::pid) names the process the next call will use, unless
+    /// that one is found dead by the call and replaced.
+    pub fn ensure_running(&mut self) -> Result<()> {
         if self.process.is_none() {
             self.start_process()?;
             self.restarts += 1;
