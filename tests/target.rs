@@ -160,6 +160,12 @@ fn a_worker_over_the_memory_limit_is_killed() {
     assert_eq!(run.verdict, Verdict::OutOfMemory, "{}", run.message);
     assert!(run.rss_mb > 300, "{}", run.rss_mb);
     assert!(run.message.contains("out-of-memory"), "{}", run.message);
+    assert!(
+        run.message.contains("gofuzz-shm killed it"),
+        "{}",
+        run.message
+    );
+    assert!(!run.message.contains("OOM killer"), "{}", run.message);
     assert_eq!(target.run(b"fine").unwrap().verdict, Verdict::Ok);
     target.stop().unwrap();
 }

@@ -7,6 +7,7 @@
 #   reproduce   a file argument: Go's output, exit 77, a Go corpus file beside the artifact
 #   death       os.Exit(3) in the fuzz function: the same, with the exit code
 #   go-crashers -go_crashers=DIR, taken out of argv (libFuzzer does not warn about it)
+#   dict        a -dict= word reaches the Go target
 #   timeout     a Go run longer than -timeout: libFuzzer writes timeout-<sha1>, exits 70
 #   oom         a worker over -rss_limit_mb: libFuzzer's out-of-memory line, a crash artifact
 #   fork        -fork=1 finds a failure; the parent reports it and the child's artifact
@@ -14,9 +15,11 @@
 #   merge       -merge=1 keeps a subset that covers what the corpus covers
 #   minimize    -minimize_crash=1 writes a crasher no longer than the original that still crashes
 #   sigkill     SIGKILL of the libFuzzer process leaves no worker and nothing in $TMPDIR
-#   build       a missing target and a C compiler without libFuzzer are clear errors
+#   build       a missing target, a missing clang, a C compiler without libFuzzer and a missing
+#               library are clear errors
 #
-# After every case the private $TMPDIR must be empty. The guided/blind comparison and the
+# After every case the private $TMPDIR must be empty and no process started by the case may be
+# left (they carry that TMPDIR in their environment). The guided/blind comparison and the
 # `go test` reproduction are `make demo` (engines/libfuzzer/run-demo.sh).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -46,10 +49,14 @@ gofuzz_shm=$root/target/release/gofuzz-shm
 tmp=$out/tmp
 mkdir -p "$tmp"
 export TMPDIR=$tmp
+# ... and every process a case starts carries a mark in its environment: none may be left.
+mark="GOFUZZSHM_LIBFUZZER_TEST=$$"
 check_tmp() {
-    local left
+    local left procs
     left=$(ls -A "$tmp")
     [ -z "$left" ] || fail "$1 left this in \$TMPDIR: $left"
+    procs=$(grep -lsz "^$mark\$" /proc/[0-9]*/environ 2>/dev/null || true)
+    [ -z "$procs" ] || fail "$1 left processes: $procs"
 }
 
 case_ "build"
@@ -67,6 +74,19 @@ msg=$("$gofuzz_shm" build --engine libfuzzer --target FuzzMisbehave --pkg testda
 rc=$?
 set -e
 [ "$rc" = 2 ] && [[ $msg == *"clang-19 libclang-rt-19-dev"* ]] || fail "gcc: $rc $msg"
+set +e
+msg=$("$gofuzz_shm" build --engine libfuzzer --target FuzzMisbehave --pkg testdata/enginetargets \
+    --cc /nonexistent/clang -o "$out/nope" 2>&1)
+rc=$?
+set -e
+[ "$rc" = 2 ] && [[ $msg == *"no C compiler with libFuzzer found"*"clang-19 libclang-rt-19-dev"* ]] \
+    || fail "missing clang: $rc $msg"
+set +e
+msg=$("$gofuzz_shm" build --engine libfuzzer --target FuzzMisbehave --pkg testdata/enginetargets \
+    --lib /nonexistent/libgofuzz_shm.a -o "$out/nope" 2>&1)
+rc=$?
+set -e
+[ "$rc" = 2 ] && [[ $msg == *"/nonexistent/libgofuzz_shm.a"* ]] || fail "missing library: $rc $msg"
 [ ! -e "$out/nope" ] || fail "a failed build left its output"
 check_tmp build
 
@@ -75,7 +95,7 @@ run() {
     local name=$1
     shift
     set +e
-    (cd "$out" && "$@") >"$out/$name.log" 2>&1
+    (cd "$out" && env "$mark" "$@") >"$out/$name.log" 2>&1
     rc=$?
     set -e
     log=$(cat "$out/$name.log")
@@ -133,6 +153,14 @@ run oom ./misbehave -rss_limit_mb=300 -artifact_prefix=oom/ in-hog
 go_file "$out/oom" >/dev/null
 check_tmp oom
 
+case_ "dict: -dict= entries reach the Go target"
+mkdir -p "$out/dict" "$out/dict-corpus"
+printf 'kw="fatal"\n' >"$out/fatal.dict"
+run dict ./misbehave -dict=fatal.dict -seed=1 -runs=100000 -artifact_prefix=dict/ dict-corpus
+[ "$rc" = 77 ] && [[ $log == *"rejected input"* ]] || fail "the dictionary word did not reach Go (exit $rc)"
+[[ $log == *"Dictionary: 1 entries"* ]] || fail "libFuzzer did not load the dictionary"
+check_tmp dict
+
 # A seed one byte away from a failure: fuzzing finds it within a few thousand runs.
 mkdir -p "$out/near"
 printf 'fatax' >"$out/near/seed"
@@ -182,7 +210,7 @@ check_tmp minimize
 
 case_ "sigkill: SIGKILL of the libFuzzer process"
 mkdir -p "$out/long"
-(cd "$out" && exec ./misbehave -seed=1 -runs=100000000 long >"$out/sigkill.log" 2>&1) &
+(cd "$out" && exec env "$mark" ./misbehave -seed=1 -runs=100000000 long >"$out/sigkill.log" 2>&1) &
 fuzzer=$!
 worker=""
 for _ in $(seq 100); do

@@ -374,3 +374,85 @@ pub extern "C" fn shm_target_stop(t: *mut shm_target_t) -> shm_status_t {
         None => Ok(()),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::CStr;
+
+    fn last_error() -> String {
+        // SAFETY: shm_last_error never returns NULL and the text lives until the next failure.
+        unsafe { CStr::from_ptr(super::super::boundary::shm_last_error()) }
+            .to_string_lossy()
+            .into_owned()
+    }
+
+    #[test]
+    fn null_and_bad_arguments_are_errors_not_crashes() {
+        shm_target_options_init(std::ptr::null_mut());
+        let mut out = std::ptr::null_mut();
+        assert_eq!(
+            shm_target_start(std::ptr::null(), &mut out),
+            shm_status_t::SHM_ERR_NULL_ARG
+        );
+        let mut opts = std::mem::MaybeUninit::<shm_target_options_t>::uninit();
+        shm_target_options_init(opts.as_mut_ptr());
+        // SAFETY: shm_target_options_init filled every field.
+        let mut opts = unsafe { opts.assume_init() };
+        assert_eq!(opts.timeout_ns, 10_000_000_000);
+        assert_eq!(
+            shm_target_start(&opts, &mut out),
+            shm_status_t::SHM_ERR_INVALID_ARG
+        );
+        assert!(
+            last_error().contains("give the test binary"),
+            "{}",
+            last_error()
+        );
+        opts.binary = c"/x".as_ptr();
+        opts.binary_image = b"x".as_ptr();
+        opts.binary_image_len = 1;
+        assert_eq!(
+            shm_target_start(&opts, &mut out),
+            shm_status_t::SHM_ERR_INVALID_ARG
+        );
+        assert!(last_error().contains("not both"), "{}", last_error());
+        opts.binary = std::ptr::null();
+        assert_eq!(
+            shm_target_start(&opts, &mut out),
+            shm_status_t::SHM_ERR_NULL_ARG,
+            "no target name"
+        );
+        opts.target = c"FuzzX".as_ptr();
+        assert_eq!(
+            shm_target_start(&opts, &mut out),
+            shm_status_t::SHM_ERR_INVALID_ARG
+        );
+        assert!(last_error().contains("not an ELF"), "{}", last_error());
+        assert!(out.is_null(), "nothing written on failure");
+        opts.struct_size = 1;
+        assert_eq!(
+            shm_target_start(&opts, &mut out),
+            shm_status_t::SHM_ERR_INVALID_ARG
+        );
+
+        let mut result = std::mem::MaybeUninit::<shm_target_run_t>::uninit();
+        assert_eq!(
+            shm_target_run(
+                std::ptr::null_mut(),
+                std::ptr::null(),
+                0,
+                result.as_mut_ptr()
+            ),
+            shm_status_t::SHM_ERR_NULL_ARG
+        );
+        let mut path = std::ptr::null();
+        assert_eq!(
+            shm_target_save(std::ptr::null_mut(), c"d".as_ptr(), &mut path),
+            shm_status_t::SHM_ERR_NULL_ARG
+        );
+        assert_eq!(shm_target_coverage_len(std::ptr::null()), 0);
+        assert_eq!(shm_target_pid(std::ptr::null()), -1);
+        assert_eq!(shm_target_stop(std::ptr::null_mut()), shm_status_t::SHM_OK);
+    }
+}

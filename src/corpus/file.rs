@@ -24,7 +24,7 @@ pub fn file_name(entry: &[u8]) -> String {
 /// existing file of that name already holds the same entry (up to a hash collision) and is
 /// left alone.
 pub fn write_file(dir: &Path, entry: &[u8]) -> Result<PathBuf> {
-    fs::create_dir_all(dir).map_err(|e| Error::io(WRITE, e).with_path(dir))?;
+    fs::create_dir_all(dir).map_err(|e| Error::io("create directory", e).with_path(dir))?;
     let name = file_name(entry);
     let path = dir.join(&name);
     match fs::read(&path) {
@@ -40,7 +40,7 @@ pub fn write_file(dir: &Path, entry: &[u8]) -> Result<PathBuf> {
     })?;
     fs::rename(&tmp, &path).map_err(|e| {
         let _ = fs::remove_file(&tmp);
-        Error::io(WRITE, e).with_path(&path)
+        Error::io("rename corpus file into place", e).with_path(&path)
     })?;
     Ok(path)
 }

@@ -176,6 +176,9 @@ struct Last {
 
 const START: &str = "start target";
 
+/// The least time a worker is given to start (to answer its first ping).
+const START_TIMEOUT: Duration = Duration::from_secs(30);
+
 impl Target {
     /// Loads the binary, starts the worker, and runs the empty input once to learn the number
     /// of coverage counters (when the empty input fails, a few other small inputs are tried;
@@ -204,6 +207,8 @@ impl Target {
             ));
         }
         worker_options.timeout = options.timeout;
+        // Starting a Go binary on a busy machine can take longer than a short per-input limit.
+        worker_options.start_timeout = Some(options.timeout.max(START_TIMEOUT));
         let worker = Worker::start(worker_options)?;
         let memory = match options.rss_limit_mb {
             0 => None,
@@ -280,10 +285,18 @@ impl Target {
         if let Some(kill) = killed {
             verdict = Verdict::OutOfMemory;
             rss_mb = kill.rss_mb;
+            // The worker's own account of its death ("killed by SIGKILL, maybe the OOM
+            // killer") would mislead: say who killed it, and keep what it printed.
+            let printed = result
+                .message
+                .split_once("\n--- worker output ---\n")
+                .map_or(" It printed nothing.".to_owned(), |(_, out)| {
+                    format!("\n--- worker output ---\n{out}")
+                });
             self.last.message = format!(
                 "out-of-memory: the Go worker used {} MiB, over the limit of {} MiB \
-                 (rss_limit_mb), and was killed.\n{}",
-                kill.rss_mb, self.rss_limit_mb, result.message
+                 (rss_limit_mb); gofuzz-shm killed it with SIGKILL.{printed}",
+                kill.rss_mb, self.rss_limit_mb
             );
         } else {
             self.last.message.push_str(result.message);
