@@ -6,7 +6,7 @@
 //! that list, known from:
 //! - a type list in Go's spelling: [`Signature::parse`]`("string,int64,bool")`;
 //! - a corpus entry of the target: [`Signature::from_entry`];
-//! - the package source, type-checked by Go's own tooling: `Signature::discover`.
+//! - the package source, type-checked by Go's own tooling: [`Signature::discover`].
 //!
 //! [`Signature::values_from_bytes`] maps any byte string to values of the signature (the
 //! mapping is documented in the README and on [`MAPPING_VERSION`]); [`Signature::entry_from_bytes`]
@@ -35,15 +35,18 @@
 
 #![forbid(unsafe_code)]
 
+mod discover;
 mod error;
 mod kind;
 mod mapping;
 
 use std::fmt;
+use std::path::Path;
 use std::str::FromStr;
 
 use crate::corpus::{self, Value};
 
+pub use discover::DiscoverOptions;
 pub use error::{SignatureError, SignatureErrorKind};
 pub use kind::Kind;
 pub use mapping::{MAPPING_VERSION, SEPARATOR};
@@ -111,6 +114,40 @@ impl Signature {
                 "the corpus entry holds no value (only the version line)",
             )
         })
+    }
+
+    /// The signature of fuzz target `target` (e.g. `"FuzzParse"`) of the Go package in
+    /// `pkg_dir`, as Go's type checker sees the parameters of the function its `f.Fuzz` gets
+    /// (after the `*testing.T`), with the spelling of the source (`byte`/`uint8`).
+    ///
+    /// Runs the `go` on PATH: a helper program (standard library only) is built in a private
+    /// temporary directory, removed before this returns, and type-checks the package's test
+    /// files, external test package (`package foo_test`) included. The caller's environment
+    /// applies to the package (`GOFLAGS=-tags=…`, modules, `GOTOOLCHAIN`); dependencies are
+    /// read from the build cache's export data, compiled if needed, never downloaded by this
+    /// function (a module whose dependencies are missing fails as `go build` would). Takes
+    /// about a second with a warm build cache.
+    ///
+    /// The callback may be a function literal, a named function, a method value or any
+    /// expression of function type; `f.Fuzz` may be called in a helper of the package that
+    /// `FuzzX` passes `f` to. Errors ([`SignatureErrorKind::Discover`]): no such package or
+    /// target, a package that does not build or type-check, a callback whose type is not a
+    /// function type (e.g. passed through a variable of type `any`), or one Go's fuzzing
+    /// refuses (a named type such as `type Name string`, a return value, a variadic
+    /// parameter), each with a message saying what and where.
+    /// [`SignatureErrorKind::Tooling`]: no `go` command, or the helper could not be built.
+    pub fn discover(pkg_dir: &Path, target: &str) -> Result<Signature, SignatureError> {
+        discover::discover(pkg_dir, target, &DiscoverOptions::default())
+    }
+
+    /// [`discover`](Signature::discover) with another `go` command or build flags (e.g.
+    /// `-tags=libfuzzer`, when the target's files depend on build tags).
+    pub fn discover_with(
+        pkg_dir: &Path,
+        target: &str,
+        options: &DiscoverOptions,
+    ) -> Result<Signature, SignatureError> {
+        discover::discover(pkg_dir, target, options)
     }
 
     /// The argument kinds, in order.
