@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:?usage: fuzz/run.sh SECONDS [TARGET...]}
 shift
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(corpus_decode corpus_values capi_sequence region_bytes)
+[ ${#targets[@]} -gt 0 ] || targets=(corpus_decode corpus_values capi_sequence region_bytes signature_mapping)
 
 for target in "${targets[@]}"; do
     mkdir -p "fuzz/corpus/$target"

@@ -39,6 +39,7 @@ mod discover;
 mod error;
 mod kind;
 mod mapping;
+mod mismatch;
 
 use std::fmt;
 use std::path::Path;
@@ -50,6 +51,7 @@ pub use discover::DiscoverOptions;
 pub use error::{SignatureError, SignatureErrorKind};
 pub use kind::Kind;
 pub use mapping::{MAPPING_VERSION, SEPARATOR};
+pub use mismatch::call_mismatch;
 
 /// The argument types of a Go fuzz target's `f.Fuzz` callback after its `*testing.T`, in
 /// order; never empty (Go requires at least one).
