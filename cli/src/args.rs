@@ -37,6 +37,10 @@ pub struct RunArgs {
     pub target: String,
     pub timeout: Duration,
     pub raw: bool,
+    /// The target's argument types, given (`--types`).
+    pub types: Option<String>,
+    /// The package directory to discover the argument types from (`--pkg`).
+    pub pkg: Option<PathBuf>,
     pub json: bool,
     pub crash_dir: PathBuf,
     pub workdir: Option<PathBuf>,
@@ -137,9 +141,30 @@ fn run_command() -> Command {
         )
         .arg(flag(
             "raw",
-            "The files are raw bytes, each the single []byte argument of the target, instead \
-             of corpus entries",
+            "The files are raw bytes (an engine's inputs) instead of corpus entries: mapped to \
+             the target's arguments by gofuzz-shm's byte mapping when --types or --pkg gives \
+             them, else each the single []byte argument of the target",
         ))
+        .arg(
+            Arg::new("types")
+                .long("types")
+                .value_name("LIST")
+                .conflicts_with("pkg")
+                .help(
+                    "The target's argument types after *testing.T, in Go's spelling, \
+                     comma-separated (e.g. string,int64,bool): raw files are mapped to them, \
+                     corpus entries of other types are reported invalid",
+                ),
+        )
+        .arg(
+            path(
+                "pkg",
+                "DIR",
+                "The target's package directory: its argument types are discovered from the \
+                 source with Go's type checker (the `go` on PATH), as with --types",
+            )
+            .long("pkg"),
+        )
         .arg(flag(
             "json",
             "One JSON object per input on stdout (path, outcome, message, coverage counters \
@@ -312,6 +337,8 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, clap::E
             target: m.get_one::<String>("target").expect("required").clone(),
             timeout: *m.get_one::<Duration>("timeout").expect("has a default"),
             raw: on(m, "raw"),
+            types: m.get_one::<String>("types").cloned(),
+            pkg: path(m, "pkg"),
             json: on(m, "json"),
             crash_dir: path(m, "crash-dir").expect("has a default"),
             workdir: path(m, "workdir"),
