@@ -171,7 +171,11 @@ pub fn main(args: &RunArgs) -> Result<u8> {
             inputs.len()
         );
     }
-    summary(args, &tally, start.elapsed(), &mut out)?;
+    // A usage error on the first input (raw files for a target of other types) is the
+    // whole story; a summary of nothing would only hide it.
+    if fatal.is_none() || tally.done > 0 {
+        summary(args, &tally, start.elapsed(), &mut out)?;
+    }
     out.flush()?;
     if let Some(e) = fatal {
         return Err(e);

@@ -336,3 +336,64 @@ fn usage_mistakes_exit_2_and_say_what_to_pass() {
     );
     assert_eq!(r.code, 2);
 }
+
+/// net/netip's FuzzParse (a `string` target) from GOROOT: raw files need `--types string`.
+#[test]
+fn net_netip_fuzz_parse_from_raw_files() {
+    if !have_go() {
+        return;
+    }
+    let goroot = go().args(["env", "GOROOT"]).output().unwrap();
+    let netip =
+        PathBuf::from(String::from_utf8(goroot.stdout).unwrap().trim()).join("src/net/netip");
+    // Go refuses -fuzz outside the main module; inside GOROOT/src the main module is std.
+    let bin = build(&netip, "netip", "FuzzParse");
+    let tmp = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    for (name, text) in [
+        ("v4", "1.2.3.4"),
+        ("v6", "fe80::1%eth0"),
+        ("bad", "1.2.3.4.5"),
+        ("empty", ""),
+    ] {
+        let path = tmp.path().join(name);
+        fs::write(&path, text).unwrap();
+        files.push(path);
+    }
+    let crash_dir = tmp.path().join("crashers");
+    let run = |extra: &[&str]| {
+        let mut command = cli();
+        command
+            .args(["run", "--json", "--target", "FuzzParse", "--bin"])
+            .arg(&bin)
+            .arg("--workdir")
+            .arg(&netip)
+            .arg("--crash-dir")
+            .arg(&crash_dir)
+            .args(extra)
+            .args(&files);
+        ran(command.output().unwrap())
+    };
+    let r = run(&["--raw"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("FuzzParse does not take a lone []byte"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+    let r = run(&["--raw", "--types", "string"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let recs = records(&r);
+    assert_eq!(recs.len(), 4);
+    for rec in &recs {
+        assert_eq!(rec["outcome"], "ok", "{rec}");
+        assert!(rec["coverage_counters_hit"].as_u64().unwrap() > 0, "{rec}");
+    }
+    // Different addresses take different paths through the parser.
+    assert_ne!(
+        recs[0]["coverage_counters_hit"],
+        recs[1]["coverage_counters_hit"]
+    );
+    assert!(!crash_dir.exists());
+}
