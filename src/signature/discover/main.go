@@ -126,8 +126,8 @@ func run(goTool, dir, target string) result {
 }
 
 func list(goTool, dir string) ([]*listedPackage, error) {
-	args := []string{"list", "-e", "-compiled", "-test", "-deps", "-export",
-		"-json=Dir,ImportPath,Name,ForTest,Export,DepOnly,CompiledGoFiles,ImportMap,Error,DepsErrors"}
+	// Plain -json: selecting fields (-json=A,B) needs Go 1.19.
+	args := []string{"list", "-e", "-compiled", "-test", "-deps", "-export", "-json"}
 	args = append(args, buildFlags...)
 	cmd := exec.Command(goTool, append(args, ".")...)
 	cmd.Dir = dir
