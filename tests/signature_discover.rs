@@ -160,3 +160,45 @@ fn build_flags_reach_go_list() {
         Signature::discover_with(&testdata("sigtargets"), "FuzzString", &options).unwrap_err();
     assert_eq!(err.kind(), SignatureErrorKind::Tooling, "{err}");
 }
+
+#[test]
+fn the_helper_is_gofmt_and_vet_clean() {
+    if !have_go() {
+        return;
+    }
+    let helper = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/signature/discover");
+    let gofmt = std::process::Command::new("gofmt")
+        .arg("-l")
+        .arg(&helper)
+        .output()
+        .expect("gofmt (installed with go) runs");
+    assert!(gofmt.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&gofmt.stdout),
+        "",
+        "not gofmt-clean"
+    );
+    // go vet needs a module: a copy with the go.mod discovery writes.
+    let tmp = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(&helper).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, tmp.path().join(path.file_name().unwrap())).unwrap();
+    }
+    std::fs::write(
+        tmp.path().join("go.mod"),
+        "module gofuzzshm.invalid/discover\n\ngo 1.18\n",
+    )
+    .unwrap();
+    let vet = std::process::Command::new("go")
+        .args(["vet", "."])
+        .current_dir(tmp.path())
+        .env("GOWORK", "off")
+        .env("GOFLAGS", "")
+        .output()
+        .unwrap();
+    assert!(
+        vet.status.success(),
+        "go vet: {}",
+        String::from_utf8_lossy(&vet.stderr)
+    );
+}
