@@ -333,3 +333,36 @@ fn zero_input_seeds_every_value() {
     );
     assert_eq!(sig("string").zero_input(), b"");
 }
+
+#[test]
+fn spans_locate_every_value_in_the_input() {
+    let s = sig("string,int16,[]byte,bool,string");
+    let inputs: Vec<Vec<u8>> = vec![
+        vec![],
+        vec![1],
+        vec![1, 2, 3, 4],
+        [&[1u8, 2, 3][..], b"ab", &SEPARATOR, b"cd", &SEPARATOR, b"e"].concat(),
+        [&[1u8, 2, 3][..], &SEPARATOR, &SEPARATOR, &SEPARATOR].concat(),
+        [&[1u8, 2, 3][..], b"only"].concat(),
+    ];
+    for input in inputs {
+        let spans = s.spans(&input);
+        let values = s.values_from_bytes(&input);
+        assert_eq!(spans.len(), values.len());
+        for (kind, (span, value)) in s.kinds().iter().zip(spans.iter().zip(&values)) {
+            match value {
+                Value::Bytes(b) | Value::String(b) => assert_eq!(&input[span.clone()], &b[..]),
+                _ => {
+                    assert_eq!(span.len(), kind.width().unwrap());
+                    let mut padded = input.clone();
+                    padded.resize(padded.len().max(span.end), 0);
+                    let alone = Signature::new(vec![*kind]).unwrap();
+                    assert_eq!(
+                        alone.values_from_bytes(&padded[span.clone()]),
+                        [value.clone()]
+                    );
+                }
+            }
+        }
+    }
+}

@@ -2,6 +2,7 @@
 //! rest is the engine input.
 //!
 //! Properties: `values_from_bytes` never panics and gives values of the signature's kinds;
+//! `spans` locates each value in the input;
 //! `entry_from_bytes` decodes (with our decoder, checked against Go's by tests/corpus_go.rs
 //! and tests/signature_go.rs) to the same values; the inverse exists for every mapped value
 //! list and maps back to the same values.
@@ -30,6 +31,13 @@ fuzz_target!(|data: &[u8]| {
     sig.check(&values).unwrap();
     for (kind, value) in sig.kinds().iter().zip(&values) {
         assert_eq!(Kind::of(value), *kind);
+    }
+    // Each value's span holds its bytes (variable-length) or has its width (fixed).
+    for ((kind, value), span) in sig.kinds().iter().zip(&values).zip(sig.spans(input)) {
+        match value {
+            Value::Bytes(b) | Value::String(b) => assert_eq!(&input[span], &b[..]),
+            _ => assert_eq!(Some(span.len()), kind.width()),
+        }
     }
     let entry = sig.entry_from_bytes(input);
     let decoded =

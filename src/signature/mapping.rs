@@ -107,25 +107,34 @@ pub(crate) fn header_len(kinds: &[Kind]) -> usize {
     kinds.iter().filter_map(|k| k.width()).sum()
 }
 
-/// Splits the body into `m` pieces as the mapping defines.
-fn split_body(mut body: &[u8], m: usize) -> Vec<&[u8]> {
-    let mut pieces = Vec::with_capacity(m);
+/// Splits the body into `m` pieces as the mapping defines: their ranges in `body`.
+fn split_ranges(body: &[u8], m: usize) -> Vec<std::ops::Range<usize>> {
+    let mut ranges = Vec::with_capacity(m);
+    let mut start = 0;
     for _ in 1..m {
-        match find_separator(body) {
+        match find_separator(&body[start..]) {
             Some(at) => {
-                pieces.push(&body[..at]);
-                body = &body[at + SEPARATOR.len()..];
+                ranges.push(start..start + at);
+                start += at + SEPARATOR.len();
             }
             None => {
-                pieces.push(body);
-                body = &[];
+                ranges.push(start..body.len());
+                start = body.len();
             }
         }
     }
     if m > 0 {
-        pieces.push(body);
+        ranges.push(start..body.len());
     }
-    pieces
+    ranges
+}
+
+/// Splits the body into `m` pieces as the mapping defines.
+fn split_body(body: &[u8], m: usize) -> Vec<&[u8]> {
+    split_ranges(body, m)
+        .into_iter()
+        .map(|r| &body[r])
+        .collect()
 }
 
 /// The values of `kinds` that `data` maps to. Total and deterministic.
@@ -145,6 +154,31 @@ pub(crate) fn values_from_bytes(kinds: &[Kind], data: &[u8]) -> Vec<Value> {
                 offset += kind.width().unwrap_or(0);
                 value
             }
+        })
+        .collect()
+}
+
+/// Where each value of `kinds` comes from in `data`: its byte range, in signature order. A
+/// fixed-width value's range is its header field, which may reach past the end of a short
+/// input (those bytes read as zero); a variable-length value's range is its piece of the body
+/// (empty at the end of the input when its piece is missing).
+pub(crate) fn spans(kinds: &[Kind], data: &[u8]) -> Vec<std::ops::Range<usize>> {
+    let header = header_len(kinds);
+    let body = data.get(header..).unwrap_or_default();
+    let variable = kinds.iter().filter(|k| k.is_variable()).count();
+    let base = header.min(data.len());
+    let mut pieces = split_ranges(body, variable)
+        .into_iter()
+        .map(|r| base + r.start..base + r.end);
+    let mut offset = 0;
+    kinds
+        .iter()
+        .map(|kind| match kind.width() {
+            Some(width) => {
+                offset += width;
+                offset - width..offset
+            }
+            None => pieces.next().unwrap_or(data.len()..data.len()),
         })
         .collect()
 }

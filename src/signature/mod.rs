@@ -228,6 +228,22 @@ impl Signature {
         mapping::values_from_bytes(&self.kinds, data)
     }
 
+    /// Where each value comes from in `data`, in signature order: a fixed-width value's
+    /// header field (which may reach past the end of a short input: those bytes read as
+    /// zero), a `[]byte`/`string` value's piece (separators excluded). For engines that
+    /// mutate one value at a time, or locate a comparison operand's value in the input.
+    ///
+    /// ```
+    /// use gofuzz_shm::signature::Signature;
+    /// let sig = Signature::parse("string,int32,string")?;
+    /// let input = b"\x01\x00\x00\x00ab\xfeGO\xffcd";
+    /// assert_eq!(sig.spans(input), [4..6, 0..4, 10..12]);
+    /// # Ok::<(), gofuzz_shm::signature::SignatureError>(())
+    /// ```
+    pub fn spans(&self, data: &[u8]) -> Vec<std::ops::Range<usize>> {
+        mapping::spans(&self.kinds, data)
+    }
+
     /// The `go test fuzz v1` corpus entry of the values `data` maps to, ready to send to a
     /// worker of the target or to save as a Go corpus file.
     pub fn entry_from_bytes(&self, data: &[u8]) -> Vec<u8> {
