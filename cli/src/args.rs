@@ -58,6 +58,8 @@ pub struct InspectArgs {
 pub struct EncodeArgs {
     pub values: Vec<String>,
     pub raw: Option<PathBuf>,
+    /// With `raw`: map the file to these argument types.
+    pub types: Option<String>,
     pub output: Option<PathBuf>,
     pub to_dir: Option<PathBuf>,
 }
@@ -65,6 +67,8 @@ pub struct EncodeArgs {
 pub struct DecodeArgs {
     pub file: Option<PathBuf>,
     pub raw: bool,
+    /// With `raw`: write the engine input that maps to the entry under these types.
+    pub types: Option<String>,
     pub index: Option<usize>,
     pub json: bool,
 }
@@ -273,6 +277,17 @@ fn encode_command() -> Command {
             .long("raw"),
         )
         .arg(
+            Arg::new("types")
+                .long("types")
+                .value_name("LIST")
+                .requires("raw")
+                .help(
+                    "With --raw: the fuzz target's argument types (Go's spelling, \
+                     comma-separated, e.g. string,int64): the file is an engine input, mapped \
+                     to those types by gofuzz-shm's byte mapping",
+                ),
+        )
+        .arg(
             path(
                 "output",
                 "FILE",
@@ -318,6 +333,19 @@ fn decode_command() -> Command {
                 .requires("raw")
                 .help("With --raw: the 0-based index of the value"),
         )
+        .arg(
+            Arg::new("types")
+                .long("types")
+                .value_name("LIST")
+                .requires("raw")
+                .conflicts_with("index")
+                .help(
+                    "With --raw: write the engine input that gofuzz-shm's byte mapping maps to \
+                     this entry, for a target of these argument types (e.g. string,int64): a \
+                     Go corpus file becomes an engine seed (the inverse of `encode --raw \
+                     --types`)",
+                ),
+        )
         .arg(flag(
             "json",
             "A JSON array on stdout: per value its type, Go expression, and value (bytes and \
@@ -361,12 +389,14 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, clap::E
                 .map(|v| v.cloned().collect())
                 .unwrap_or_default(),
             raw: path(m, "raw"),
+            types: m.get_one::<String>("types").cloned(),
             output: path(m, "output"),
             to_dir: path(m, "to-dir"),
         }),
         "decode" => Action::Decode(DecodeArgs {
             file: path(m, "file"),
             raw: on(m, "raw"),
+            types: m.get_one::<String>("types").cloned(),
             index: m.get_one::<usize>("index").copied(),
             json: on(m, "json"),
         }),

@@ -397,3 +397,54 @@ fn net_netip_fuzz_parse_from_raw_files() {
     );
     assert!(!crash_dir.exists());
 }
+
+/// `encode --raw --types` maps an engine input to a Go corpus file; `decode --raw --types`
+/// turns a Go corpus file into an engine seed (the inverse).
+#[test]
+fn encode_and_decode_convert_between_engine_inputs_and_corpus_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let types = "string,int64,bool";
+    let input = raw(types, &[s("seed"), Value::Int64(-1), Value::Bool(true)]);
+    let raw_file = tmp.path().join("input");
+    fs::write(&raw_file, &input).unwrap();
+    let dir = tmp.path().join("testdata/fuzz/FuzzLiteral");
+    let r = run_cli(&[
+        "encode",
+        "--raw",
+        raw_file.to_str().unwrap(),
+        "--types",
+        types,
+        "--to-dir",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let written = PathBuf::from(r.stdout.trim());
+    assert_eq!(
+        fs::read(&written).unwrap(),
+        b"go test fuzz v1\nstring(\"seed\")\nint64(-1)\nbool(true)\n"
+    );
+    let r = run_cli(&[
+        "decode",
+        "--raw",
+        "--types",
+        types,
+        written.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout_bytes, input);
+    // An entry of another target: go test's words, exit 2.
+    let r = run_cli(&[
+        "decode",
+        "--raw",
+        "--types",
+        "string",
+        written.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("wrong number of values in corpus entry: 3, want 1"),
+        "{}",
+        r.stderr
+    );
+}
