@@ -359,7 +359,7 @@ fn spans_locate_every_value_in_the_input() {
                     let alone = Signature::new(vec![*kind]).unwrap();
                     assert_eq!(
                         alone.values_from_bytes(&padded[span.clone()]),
-                        [value.clone()]
+                        std::slice::from_ref(value)
                     );
                 }
             }
