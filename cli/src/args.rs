@@ -178,7 +178,7 @@ fn build_command() -> Command {
                 .default_value("."),
         )
         .arg(
-            path("output", "OUT", "The libFuzzer executable to write")
+            path("output", "OUT", "The engine executable to write")
                 .long("output")
                 .short('o')
                 .required(true),
@@ -187,7 +187,10 @@ fn build_command() -> Command {
             Arg::new("types")
                 .long("types")
                 .value_name("TYPES")
-                .help("The fuzz function's argument types, e.g. '[]byte' (the default)"),
+                .help(
+                    "The fuzz function's argument types after *testing.T, Go's spelling, \
+                     e.g. 'string,int64,bool' (default: read from the package source)",
+                ),
         )
         .arg(
             path(

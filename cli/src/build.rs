@@ -17,6 +17,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use gofuzz_shm::signature::Signature;
+
 use crate::args::BuildArgs;
 use crate::error::{CliError, Result};
 
@@ -63,14 +65,7 @@ pub fn main(args: &BuildArgs) -> Result<u8> {
             names.join(", ")
         )));
     };
-    if let Some(types) = args.types.as_deref() {
-        if types.trim() != "[]byte" {
-            return Err(CliError::new(format!(
-                "--types {types:?}: this build maps libFuzzer's bytes only to a single []byte \
-                 argument"
-            )));
-        }
-    }
+    let signature = signature(args)?;
     let lib = find_library(args.lib.as_deref())?;
     let cc = find_clang(args.cc.as_deref())?;
     let work = tempfile::Builder::new()
@@ -83,7 +78,7 @@ pub fn main(args: &BuildArgs) -> Result<u8> {
     check_target(&go_test, &args.target)?;
     fs::write(dir.join("harness.c"), engine.source)
         .and_then(|()| fs::write(dir.join("gofuzz_shm.h"), HEADER))
-        .and_then(|()| fs::write(dir.join("embed.S"), embed_asm(&go_test, &args.target, "")))
+        .and_then(|()| fs::write(dir.join("embed.S"), embed_asm(&go_test, &args.target, &signature.to_string())))
         .map_err(|e| CliError::file("write into", dir, e))?;
     let harness_o = dir.join("harness.o");
     let mut compile = Command::new(&cc);
@@ -119,6 +114,32 @@ pub fn main(args: &BuildArgs) -> Result<u8> {
         engine.usage.replace("{out}", &args.output.display().to_string()),
     );
     Ok(0)
+}
+
+/// The target's argument types, which decide how engine bytes become its values (the
+/// signature module's byte mapping): `--types`, else discovered from the package source.
+fn signature(args: &BuildArgs) -> Result<Signature> {
+    let signature = match args.types.as_deref() {
+        Some(types) => {
+            Signature::parse(types).map_err(|e| CliError::new(format!("--types: {e}")))?
+        }
+        None => Signature::discover(&args.pkg, &args.target).map_err(|e| {
+            CliError::new(format!(
+                "the argument types of {} (give them with --types, e.g. --types \
+                 'string,int64'): {e}",
+                args.target
+            ))
+        })?,
+    };
+    if !signature.is_identity() {
+        eprintln!(
+            "{} takes ({signature}): engine bytes become its values by gofuzz-shm's byte \
+             mapping, version {}",
+            args.target,
+            gofuzz_shm::signature::MAPPING_VERSION
+        );
+    }
+    Ok(signature)
 }
 
 /// Where `out` is written before it is renamed into place.

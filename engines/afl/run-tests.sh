@@ -124,6 +124,20 @@ rm -rf "$pkg/testdata/fuzz"
 [ "$rc" != 0 ] && [[ $gotest == *"rejected input"* ]] || fail "go test did not reproduce: $gotest"
 check_clean files
 
+case_ "typed: (string, int64, bool) discovered from the package, engine bytes mapped to it"
+run typed-build "$gofuzz_shm" build --engine afl --target FuzzTyped --pkg "$pkg" -o "$out/typed"
+[ "$rc" = 0 ] && [[ $log == *"FuzzTyped takes (string,int64,bool)"* ]] || fail "typed build: $log"
+"$gofuzz_shm" encode 'string:typed' 'int64:5000' 'bool:true' >"$out/typed.entry"
+"$gofuzz_shm" decode --raw --types string,int64,bool "$out/typed.entry" >"$out/files/typed"
+"$gofuzz_shm" encode 'string:typed' 'int64:5' 'bool:true' >"$out/typed-small.entry"
+"$gofuzz_shm" decode --raw --types string,int64,bool "$out/typed-small.entry" >"$out/files/small"
+run typed-ok ./typed files/small
+[ "$rc" = 0 ] || fail "typed: n=5 must pass: $log"
+run typed-fail ./typed -go_crashers=typed-crashers files/typed
+[ "$rc" = 1 ] && [[ $log == *'found s="typed" n=5000 ok=true'* ]] || fail "typed: $rc $log"
+cmp -s "$out/typed.entry" "$out"/typed-crashers/* || fail "the Go corpus file is not the entry"
+check_clean typed
+
 case_ "showmap: Go's counters in AFL's map; a hang kills the worker, not the forkserver"
 mkdir -p "$out/show"
 printf 'hello' >"$out/show/1ok"
@@ -154,9 +168,9 @@ check_clean tmin
 
 case_ "fuzz: afl-fuzz finds the bug behind seven comparisons, guided by Go's counters"
 mkdir -p "$out/seeds"
-printf 'RE' >"$out/seeds/start"
-run fuzz env AFL_BENCH_UNTIL_CRASH=1 timeout -s INT 900 afl-fuzz -s 1 -i seeds -o findings \
-    -V 600 -- ./deep
+printf 'REC!' >"$out/seeds/start"
+run fuzz env AFL_BENCH_UNTIL_CRASH=1 timeout -s INT 600 afl-fuzz -s 1 -i seeds -o findings \
+    -V 300 -- ./deep
 crashes=("$out"/findings/default/crashes/id*)
 [ -e "${crashes[0]}" ] || fail "afl-fuzz found no crash: $(tail -20 "$out/fuzz.log")"
 run fuzz-go ./deep -go_crashers=fuzz-crashers findings/default/crashes/id*
