@@ -1,0 +1,181 @@
+//! The executor against real Go workers: Go's verdicts become LibAFL's exit kinds, Go's
+//! counters fill the observer, and a LibAFL fuzzer composed as in the crate's example finds
+//! a bug planted behind a 4-byte magic.
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+use gofuzz_shm::worker::{Outcome, Worker, WorkerOptions};
+use gofuzz_shm_libafl::{counters_observer, BytesEntry, EntryEncoder, GoExecutor};
+use libafl::corpus::{Corpus, InMemoryCorpus};
+use libafl::events::SimpleEventManager;
+use libafl::executors::{Executor, ExitKind, HasObservers};
+use libafl::feedback_or_fast;
+use libafl::feedbacks::{CrashFeedback, MaxMapFeedback, TimeoutFeedback};
+use libafl::fuzzer::{Evaluator, Fuzzer, StdFuzzer};
+use libafl::inputs::BytesInput;
+use libafl::monitors::NopMonitor;
+use libafl::mutators::{havoc_mutations, HavocScheduledMutator};
+use libafl::schedulers::QueueScheduler;
+use libafl::stages::StdMutationalStage;
+use libafl::state::{HasCorpus, HasExecutions, HasSolutions, StdState};
+use libafl_bolts::rands::StdRand;
+use libafl_bolts::tuples::{tuple_list, Handled, MatchNameRef};
+
+type State = StdState<InMemoryCorpus<BytesInput>, BytesInput, StdRand, InMemoryCorpus<BytesInput>>;
+
+fn worker(target: &str) -> Worker {
+    let mut options = WorkerOptions::new(binary(), target);
+    options.timeout = Duration::from_secs(5);
+    Worker::start(options).expect("the worker starts")
+}
+
+fn entry(bytes: &[u8]) -> Vec<u8> {
+    let mut entry = Vec::new();
+    BytesEntry.encode_entry(bytes, &mut entry);
+    entry
+}
+
+#[test]
+fn verdicts_and_counters_are_gos() {
+    if !have_go() {
+        return;
+    }
+    for target in ["FuzzFrame", "FuzzKill"] {
+        let mut w = worker(target);
+        let observer = counters_observer("go", &mut w, [entry(b"hello").as_slice()]).unwrap();
+        let len = observer.len();
+        assert!(len > 100, "{target}: {len} counters");
+        let handle = observer.handle();
+        let mut executor = GoExecutor::new(w, BytesEntry, tuple_list!(observer), handle.clone());
+        let mut state: State = StdState::new(
+            StdRand::with_seed(0),
+            InMemoryCorpus::<BytesInput>::new(),
+            InMemoryCorpus::new(),
+            &mut (),
+            &mut (),
+        )
+        .unwrap();
+        let mut mgr = SimpleEventManager::<BytesInput, _, State>::new(NopMonitor {});
+        let mut run = |executor: &mut GoExecutor<_, _>, state: &mut _, bytes: &[u8]| {
+            executor
+                .run_target(&mut (), state, &mut mgr, &BytesInput::new(bytes.to_vec()))
+                .unwrap()
+        };
+
+        assert_eq!(run(&mut executor, &mut state, b"GOFZ"), ExitKind::Ok);
+        let lit = executor
+            .observers()
+            .get(&handle)
+            .unwrap()
+            .iter()
+            .filter(|&&c| c != 0)
+            .count();
+        assert!(lit > 0, "{target}: the run's counters are in the observer");
+        assert!(executor.counters_seen() >= lit);
+        assert!(executor.take_failures().is_empty());
+
+        let (bad, outcome, says): (&[u8], _, _) = match target {
+            "FuzzFrame" => (b"GOFZ\x02\x05ab", Outcome::Crash, "index out of range"),
+            _ => (b"KILL", Outcome::WorkerDied, "exit code 3"),
+        };
+        assert_eq!(
+            run(&mut executor, &mut state, bad),
+            ExitKind::Crash,
+            "{target}"
+        );
+        let failures = executor.take_failures();
+        assert_eq!(failures.len(), 1, "{target}");
+        assert_eq!(failures[0].outcome, outcome, "{target}");
+        assert_eq!(
+            failures[0].entry,
+            entry(bad),
+            "{target}: the entry that failed"
+        );
+        assert!(
+            failures[0].message.contains(says),
+            "{target}: {}",
+            failures[0].message
+        );
+
+        // The worker lives on (or was restarted) for the next input.
+        assert_eq!(
+            run(&mut executor, &mut state, b"fine"),
+            ExitKind::Ok,
+            "{target}"
+        );
+        assert_eq!(*state.executions(), 3);
+        executor.stop().unwrap();
+    }
+}
+
+#[test]
+fn without_a_warmup_input_the_counter_count_is_unknown() {
+    if !have_go() {
+        return;
+    }
+    // No warmup input at all: the counter count cannot be learnt.
+    let mut w = worker("FuzzFrame");
+    let err = counters_observer("go", &mut w, std::iter::empty()).unwrap_err();
+    assert!(err.to_string().contains("no warmup input"), "{err}");
+}
+
+/// The crate's example, run for real: LibAFL's havoc mutations, guided by Go's counters,
+/// climb the magic "GOFZ" of FuzzFrame and find its out-of-range index.
+#[test]
+fn a_libafl_fuzzer_finds_the_planted_bug() {
+    if !have_go() {
+        return;
+    }
+    let mut w = worker("FuzzFrame");
+    let seed = b"hello, fuzzer".to_vec();
+    let counters = counters_observer("go", &mut w, [entry(&seed).as_slice()]).unwrap();
+    let mut feedback = MaxMapFeedback::new(&counters);
+    let mut objective = feedback_or_fast!(CrashFeedback::new(), TimeoutFeedback::new());
+    let mut state = StdState::new(
+        StdRand::with_seed(7),
+        InMemoryCorpus::<BytesInput>::new(),
+        InMemoryCorpus::new(),
+        &mut feedback,
+        &mut objective,
+    )
+    .unwrap();
+    let mut mgr = SimpleEventManager::new(NopMonitor {});
+    let mut fuzzer = StdFuzzer::new(QueueScheduler::new(), feedback, objective);
+    let handle = counters.handle();
+    let mut executor = GoExecutor::new(w, BytesEntry, tuple_list!(counters), handle);
+    fuzzer
+        .add_input(&mut state, &mut executor, &mut mgr, BytesInput::new(seed))
+        .unwrap();
+    let mut stages = tuple_list!(StdMutationalStage::new(HavocScheduledMutator::new(
+        havoc_mutations()
+    )));
+    // A hang guard, not a timing assertion: the bug is found in far fewer runs.
+    while state.solutions().count() == 0 && *state.executions() < 3_000_000 {
+        fuzzer
+            .fuzz_one(&mut stages, &mut executor, &mut state, &mut mgr)
+            .unwrap();
+    }
+    let failures = executor.take_failures();
+    eprintln!(
+        "found after {} runs; corpus {}, {} counters seen",
+        state.executions(),
+        state.corpus().count(),
+        executor.counters_seen()
+    );
+    assert!(
+        !failures.is_empty(),
+        "no failure in {} runs",
+        state.executions()
+    );
+    assert!(failures[0]
+        .entry
+        .starts_with(b"go test fuzz v1\n[]byte(\"GOFZ\\x02"));
+    assert!(
+        failures[0].message.contains("index out of range"),
+        "{}",
+        failures[0].message
+    );
+}
