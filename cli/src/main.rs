@@ -7,6 +7,7 @@ mod args;
 mod codec;
 mod duration;
 mod error;
+mod fuzz;
 mod inspect;
 mod names;
 mod out;
@@ -34,6 +35,7 @@ fn main() -> ExitCode {
         Action::Inspect(a) => inspect::main(&a),
         Action::Encode(a) => codec::encode_main(&a),
         Action::Decode(a) => codec::decode_main(&a),
+        Action::Fuzz(a) => fuzz::main(&a),
     });
     match result {
         Ok(Ok(code)) => ExitCode::from(code),
