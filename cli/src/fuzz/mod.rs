@@ -11,6 +11,7 @@
 mod build;
 mod client;
 mod control;
+mod log;
 mod progress;
 mod seeds;
 mod signals;
@@ -38,6 +39,7 @@ use control::{Control, MAX_CLIENTS};
 const INTERRUPTED_STATUS: u8 = 130;
 
 pub fn main(args: &FuzzArgs) -> Result<u8> {
+    log::init();
     let cores = Cores::from_cmdline(&args.cores)
         .map_err(|e| CliError::new(format!("--cores {:?}: {e}", args.cores)))?;
     let clients = cores.ids.len();
@@ -115,6 +117,7 @@ pub fn main(args: &FuzzArgs) -> Result<u8> {
     signals::stop_on_signals(control);
     let broker_error = RefCell::new(None::<String>);
     let loop_ended = Arc::new(AtomicBool::new(false));
+    let stopped_loop = Arc::new(AtomicBool::new(false));
     let provider =
         CleanShMemProvider::new().map_err(|e| CliError::new(format!("shared memory: {e}")))?;
     let launcher = Launcher::builder()
@@ -145,6 +148,18 @@ pub fn main(args: &FuzzArgs) -> Result<u8> {
                 let mut broker =
                     LlmpBroker::create_attach_to_tcp(provider.clone(), tuple_list!(), port)?;
                 if let Some(remote) = args.remote_broker {
+                    // LLMP numbers the broker-to-broker link with the next client id at the
+                    // time of connecting, while this broker's TCP listener numbers local
+                    // clients on its own: connecting before the local clients have joined
+                    // would give the link a local client's id, and the link would drop that
+                    // client's messages as its own. So the link comes last.
+                    let joined = Instant::now() + Duration::from_secs(120);
+                    while (broker.inner_mut().peek_next_client_id().0 as usize) < clients + 1
+                        && Instant::now() < joined
+                    {
+                        broker.broker_once()?;
+                        std::thread::sleep(Duration::from_millis(5));
+                    }
                     broker.inner_mut().connect_b2b(remote)?;
                 }
                 let watcher = progress::watch(
@@ -154,9 +169,13 @@ pub fn main(args: &FuzzArgs) -> Result<u8> {
                     args.quiet,
                     started,
                     loop_ended.clone(),
+                    stopped_loop.clone(),
                 );
                 broker.loop_with_timeouts(Duration::from_secs(30), Some(Duration::from_millis(5)));
                 loop_ended.store(true, Ordering::SeqCst);
+                // Ended by SIGINT or SIGTERM from outside: the broker has told the clients
+                // to exit; they stop between two runs.
+                control.request_stop();
                 let _ = watcher.join();
                 Ok(())
             };
@@ -195,7 +214,7 @@ pub fn main(args: &FuzzArgs) -> Result<u8> {
     );
     Ok(if t.failures > 0 {
         1
-    } else if t.interrupted || signals::interrupted() {
+    } else if t.interrupted || signals::interrupted() || !stopped_loop.load(Ordering::SeqCst) {
         INTERRUPTED_STATUS
     } else if t.errors {
         2

@@ -47,7 +47,8 @@ fn gone(pid: u32) -> bool {
 }
 
 /// Prints a progress line every `interval` (unless `quiet`) and, once every client has
-/// ended, stops the LLMP broker loop of this process (it ends on SIGINT).
+/// ended, stops the LLMP broker loop of this process (it ends on SIGINT) and sets
+/// `stopped_loop`: a loop that ended without it was stopped by a signal from outside.
 ///
 /// The signal is sent again until `loop_ended` is set, in case the broker had not yet put its
 /// handler in place (this process has one of its own before, so it is never killed by it).
@@ -58,17 +59,23 @@ pub fn watch(
     quiet: bool,
     started: Instant,
     loop_ended: Arc<AtomicBool>,
+    stopped_loop: Arc<AtomicBool>,
 ) -> JoinHandle<()> {
     std::thread::spawn(move || {
         let mut last_runs = vec![0u64; clients];
         let mut last_print = Instant::now();
         loop {
             std::thread::sleep(Duration::from_millis(50));
+            if loop_ended.load(Ordering::SeqCst) {
+                // Ended from outside; the clients are told by the broker.
+                return;
+            }
             let all_ended = (0..clients).all(|i| {
                 let s = control.slot(i);
                 s.ended().is_some() || (s.started() && gone(s.pid.load(Ordering::Relaxed)))
             });
             if all_ended {
+                stopped_loop.store(true, Ordering::SeqCst);
                 while !loop_ended.load(Ordering::SeqCst) {
                     // SAFETY: kill on our own pid; the LLMP broker's handler only sets its
                     // flag.

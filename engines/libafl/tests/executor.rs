@@ -1,6 +1,6 @@
 //! The executor against real Go workers: Go's verdicts become LibAFL's exit kinds, Go's
 //! counters fill the observer, and a LibAFL fuzzer composed as in the crate's example finds
-//! a bug planted behind a 4-byte magic.
+//! a bug planted behind a magic and a version byte.
 
 mod common;
 
@@ -65,7 +65,7 @@ fn verdicts_and_counters_are_gos() {
                 .unwrap()
         };
 
-        assert_eq!(run(&mut executor, &mut state, b"GOFZ"), ExitKind::Ok);
+        assert_eq!(run(&mut executor, &mut state, b"GOF\x01\x00"), ExitKind::Ok);
         let lit = executor
             .observers()
             .get(&handle)
@@ -78,8 +78,8 @@ fn verdicts_and_counters_are_gos() {
         assert!(executor.take_failures().is_empty());
 
         let (bad, outcome, says): (&[u8], _, _) = match target {
-            "FuzzFrame" => (b"GOFZ\x02\x05ab", Outcome::Crash, "index out of range"),
-            _ => (b"KILL", Outcome::WorkerDied, "exit code 3"),
+            "FuzzFrame" => (b"GOF\x02\x05ab", Outcome::Crash, "index out of range"),
+            _ => (b"KIL", Outcome::WorkerDied, "exit code 3"),
         };
         assert_eq!(
             run(&mut executor, &mut state, bad),
@@ -123,14 +123,15 @@ fn without_a_warmup_input_the_counter_count_is_unknown() {
 }
 
 /// The crate's example, run for real: LibAFL's havoc mutations, guided by Go's counters,
-/// climb the magic "GOFZ" of FuzzFrame and find its out-of-range index.
+/// climb the magic "GOF" and the version byte of FuzzFrame and find its out-of-range index.
 #[test]
 fn a_libafl_fuzzer_finds_the_planted_bug() {
     if !have_go() {
         return;
     }
     let mut w = worker("FuzzFrame");
-    let seed = b"hello, fuzzer".to_vec();
+    // The seed has the magic's first two bytes (as the package's testdata seed does).
+    let seed = b"GO\x00\x00\x00\x00".to_vec();
     let counters = counters_observer("go", &mut w, [entry(&seed).as_slice()]).unwrap();
     let mut feedback = MaxMapFeedback::new(&counters);
     let mut objective = feedback_or_fast!(CrashFeedback::new(), TimeoutFeedback::new());
@@ -172,7 +173,7 @@ fn a_libafl_fuzzer_finds_the_planted_bug() {
     );
     assert!(failures[0]
         .entry
-        .starts_with(b"go test fuzz v1\n[]byte(\"GOFZ\\x02"));
+        .starts_with(b"go test fuzz v1\n[]byte(\"GOF\\x02"));
     assert!(
         failures[0].message.contains("index out of range"),
         "{}",

@@ -4,10 +4,10 @@ package libafltargets
 
 import "os"
 
-// Frame panics on a frame with the magic "GOFZ", version 2 and a length byte that points
+// Frame panics on a frame with the magic "GOF", version 2 and a length byte that points
 // past the end: an index out of range.
 func Frame(b []byte) int {
-	if len(b) < 6 {
+	if len(b) < 5 {
 		return 0
 	}
 	if b[0] != 'G' {
@@ -19,38 +19,53 @@ func Frame(b []byte) int {
 	if b[2] != 'F' {
 		return 3
 	}
-	if b[3] != 'Z' {
+	if b[3] != 2 {
 		return 4
 	}
-	if b[4] != 2 {
-		return 5
-	}
-	n := int(b[5])
-	if n > 16 {
-		return 6
-	}
-	return int(b[6+n]) // out of range when 6+n >= len(b)
+	n := int(b[4])
+	return int(b[5+n]) // out of range when 5+n >= len(b)
 }
 
-// Kill ends the whole process (not a panic the test framework could report) on "KILL".
+// Kill ends the whole process (not a failure the test framework could report) on "KIL".
 func Kill(b []byte) {
-	if len(b) >= 4 && b[0] == 'K' && b[1] == 'I' && b[2] == 'L' && b[3] == 'L' {
+	if len(b) >= 3 && b[0] == 'K' && b[1] == 'I' && b[2] == 'L' {
 		os.Exit(3)
 	}
 }
 
-// Classify has a few branches and no bug.
-func Classify(b []byte) int {
-	n := 0
-	for _, c := range b {
-		switch {
-		case c >= 'a' && c <= 'z':
-			n++
-		case c >= '0' && c <= '9':
-			n += 2
-		case c == 0:
-			n += 3
-		}
+// Word panics on a string that starts with "tok".
+func Word(s string) {
+	if len(s) >= 3 && s[0] == 't' && s[1] == 'o' && s[2] == 'k' {
+		panic("planted bug: " + s)
 	}
-	return n
+}
+
+// Deep has no bug: it returns how much of "NODEDEEP" the input starts with, one branch per
+// byte, so an input with the whole magic lights counters no short run finds blindly.
+func Deep(b []byte) int {
+	if len(b) < 8 || b[0] != 'N' {
+		return 0
+	}
+	if b[1] != 'O' {
+		return 1
+	}
+	if b[2] != 'D' {
+		return 2
+	}
+	if b[3] != 'E' {
+		return 3
+	}
+	if b[4] != 'D' {
+		return 4
+	}
+	if b[5] != 'E' {
+		return 5
+	}
+	if b[6] != 'E' {
+		return 6
+	}
+	if b[7] != 'P' {
+		return 7
+	}
+	return 8
 }

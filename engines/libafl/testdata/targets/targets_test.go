@@ -3,7 +3,6 @@ package libafltargets
 import "testing"
 
 func FuzzFrame(f *testing.F) {
-	f.Add([]byte("hello, fuzzer"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		Frame(b)
 	})
@@ -15,9 +14,15 @@ func FuzzKill(f *testing.F) {
 	})
 }
 
-// FuzzNever has no bug: for runs that must end by a budget, not a failure.
-func FuzzNever(f *testing.F) {
+func FuzzWord(f *testing.F) {
+	f.Fuzz(func(t *testing.T, s string) {
+		Word(s)
+	})
+}
+
+// FuzzDeep has no bug: for runs that end by a budget, not a failure.
+func FuzzDeep(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
-		Classify(b)
+		Deep(b)
 	})
 }
