@@ -25,6 +25,13 @@ impl EntryEncoder for Mapping {
         };
         entry.extend_from_slice(&corpus::encode(&[value]));
     }
+
+    fn bytes_of_entry(&mut self, entry: &[u8]) -> Option<Vec<u8>> {
+        match read_entry(entry) {
+            Ok((bytes, kind)) if kind == *self => Some(bytes),
+            _ => None,
+        }
+    }
 }
 
 /// The seeds found, as engine bytes, with the mapping their types imply.
@@ -81,8 +88,11 @@ pub fn load(dirs: &[(PathBuf, bool)]) -> Result<Seeds> {
 }
 
 fn read_seed(path: &Path) -> std::result::Result<(Vec<u8>, Mapping), String> {
-    let data = fs::read(path).map_err(|e| e.to_string())?;
-    let values = corpus::decode(&data).map_err(|e| format!("not a Go corpus entry: {e}"))?;
+    read_entry(&fs::read(path).map_err(|e| e.to_string())?)
+}
+
+fn read_entry(data: &[u8]) -> std::result::Result<(Vec<u8>, Mapping), String> {
+    let values = corpus::decode(data).map_err(|e| format!("not a Go corpus entry: {e}"))?;
     match <[Value; 1]>::try_from(values) {
         Ok([Value::Bytes(b)]) => Ok((b, Mapping::Bytes)),
         Ok([Value::String(s)]) => Ok((s, Mapping::String)),

@@ -8,6 +8,14 @@ use gofuzz_shm::corpus::{self, Value};
 pub trait EntryEncoder {
     /// Writes the entry for `bytes` into `entry` (cleared first by the caller).
     fn encode_entry(&mut self, bytes: &[u8], entry: &mut Vec<u8>);
+
+    /// The inverse, where there is one: the engine bytes that encode to `entry` (for seeds, and
+    /// for inputs Go's mutator made inside the worker). `None` when `entry` is not of this
+    /// mapping's shape, or the mapping has no inverse.
+    fn bytes_of_entry(&mut self, entry: &[u8]) -> Option<Vec<u8>> {
+        let _ = entry;
+        None
+    }
 }
 
 /// The mapping for a target whose only argument is a `[]byte`: the bytes as they are, as
@@ -18,6 +26,13 @@ pub struct BytesEntry;
 impl EntryEncoder for BytesEntry {
     fn encode_entry(&mut self, bytes: &[u8], entry: &mut Vec<u8>) {
         entry.extend_from_slice(&corpus::encode(&[Value::Bytes(bytes.to_vec())]));
+    }
+
+    fn bytes_of_entry(&mut self, entry: &[u8]) -> Option<Vec<u8>> {
+        match <[Value; 1]>::try_from(corpus::decode(entry).ok()?) {
+            Ok([Value::Bytes(bytes)]) => Some(bytes),
+            _ => None,
+        }
     }
 }
 
@@ -36,5 +51,10 @@ mod tests {
         let mut entry = Vec::new();
         BytesEntry.encode_entry(b"a\x00", &mut entry);
         assert_eq!(entry, b"go test fuzz v1\n[]byte(\"a\\x00\")\n");
+        assert_eq!(BytesEntry.bytes_of_entry(&entry), Some(b"a\x00".to_vec()));
+        assert_eq!(
+            BytesEntry.bytes_of_entry(b"go test fuzz v1\nint(1)\n"),
+            None
+        );
     }
 }

@@ -40,7 +40,7 @@ pub struct GoExecutor<E, OT> {
     observers: OT,
     counters: Handle<GoCountersObserver>,
     entry: Vec<u8>,
-    /// One byte per counter: 1 once any run lit it.
+    /// One byte per counter: every bit any run's counter had (Go's coverage mask).
     seen: Vec<u8>,
     seen_count: usize,
     failures: Vec<Failure>,
@@ -95,6 +95,12 @@ impl<E, OT> GoExecutor<E, OT> {
         self.seen_count
     }
 
+    /// Go's coverage mask: per counter, the OR of the values every run so far gave it (what
+    /// Go's coordinator sends with a fuzz call). Empty before the first run that succeeded.
+    pub fn coverage_mask(&self) -> &[u8] {
+        &self.seen
+    }
+
     /// Runs whose worker was killed from outside (not counted as failures).
     pub fn interruptions(&self) -> u64 {
         self.interruptions
@@ -110,16 +116,16 @@ impl<E, OT> GoExecutor<E, OT> {
     }
 }
 
-/// Adds the counters `coverage` lit to the union `seen` (one byte per counter).
+/// ORs the counters of a run into the mask `seen`, counting counters lit the first time.
 fn note_coverage(seen: &mut Vec<u8>, seen_count: &mut usize, coverage: &[u8]) {
     if seen.len() < coverage.len() {
         seen.resize(coverage.len(), 0);
     }
     for (seen, &hit) in seen.iter_mut().zip(coverage) {
         if hit != 0 && *seen == 0 {
-            *seen = 1;
             *seen_count += 1;
         }
+        *seen |= hit;
     }
 }
 

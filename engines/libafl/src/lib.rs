@@ -10,6 +10,8 @@
 //!   `Timeout` for a hang), with Go's message kept for the report.
 //! - [`GoCountersObserver`] is Go's coverage counters as a LibAFL map observer. Their number
 //!   is known only after a run, so [`counters_observer`] sizes it from a warmup run.
+//! - [`GoMutatorStage`] lets Go's own mutator work inside the worker, in bursts, and hands
+//!   what it finds to LibAFL (needs the host to rebuild Go's mutated inputs).
 //! - [`CleanShMemProvider`] is shared memory for LLMP (LibAFL's multi-process and multi-node
 //!   event bus) that no process outlives, even one killed with SIGKILL.
 //!
@@ -83,8 +85,10 @@ mod entry;
 mod executor;
 mod observers;
 mod shmem;
+mod stage;
 
 pub use entry::{BytesEntry, EntryEncoder};
 pub use executor::{Failure, GoExecutor};
 pub use observers::{counters_observer, GoCountersObserver};
 pub use shmem::CleanShMemProvider;
+pub use stage::GoMutatorStage;

@@ -136,7 +136,11 @@ fn a_libafl_fuzzer_finds_the_planted_bug() {
     let mut feedback = MaxMapFeedback::new(&counters);
     let mut objective = feedback_or_fast!(CrashFeedback::new(), TimeoutFeedback::new());
     let mut state = StdState::new(
-        StdRand::with_seed(7),
+        StdRand::with_seed(
+            std::env::var("SEED")
+                .map(|p| p.parse().unwrap())
+                .unwrap_or(7),
+        ),
         InMemoryCorpus::<BytesInput>::new(),
         InMemoryCorpus::new(),
         &mut feedback,
@@ -150,9 +154,13 @@ fn a_libafl_fuzzer_finds_the_planted_bug() {
     fuzzer
         .add_input(&mut state, &mut executor, &mut mgr, BytesInput::new(seed))
         .unwrap();
-    let mut stages = tuple_list!(StdMutationalStage::new(HavocScheduledMutator::new(
-        havoc_mutations()
-    )));
+    // At most 8 stacked mutations (LibAFL's default is 128, which scrambles short inputs).
+    let pow: usize = std::env::var("POW")
+        .map(|p| p.parse().unwrap())
+        .unwrap_or(3);
+    let mut stages = tuple_list!(StdMutationalStage::new(
+        HavocScheduledMutator::with_max_stack_pow(havoc_mutations(), pow)
+    ));
     // A hang guard, not a timing assertion: the bug is found in far fewer runs.
     while state.solutions().count() == 0 && *state.executions() < 3_000_000 {
         fuzzer
