@@ -126,9 +126,12 @@ fn fuzz(
     // Seeds are where they came from; what is found from here on is saved.
     let mut saved = state.corpus().count();
 
-    let mut stages = tuple_list!(StdMutationalStage::new(HavocScheduledMutator::new(
-        havoc_mutations()
-    )));
+    // LibAFL's havoc stacks up to 2^7 mutations per input, which scrambles the short inputs
+    // Go targets take; up to 2^3 found FuzzFrame's bug in a median of 19k runs over five
+    // seeds, against 128k with 2^7 and 23k with 2^1 (engines/libafl/tests/executor.rs).
+    let mut stages = tuple_list!(StdMutationalStage::new(
+        HavocScheduledMutator::with_max_stack_pow(havoc_mutations(), 3)
+    ));
     loop {
         let failures = executor.take_failures();
         let found = !failures.is_empty();
@@ -196,7 +199,7 @@ fn report_failure(plan: &Plan, slot: &Slot, failure: &Failure) -> Result<(), Str
         "FAILURE ({what}) on core {core}, saved as {}\n",
         path.display()
     );
-    for line in failure.message.lines() {
+    for line in crate::run::elide_stacks(failure.message.trim_end()).lines() {
         text.push_str("    ");
         text.push_str(line);
         text.push('\n');

@@ -65,9 +65,10 @@
 //! let mut executor = GoExecutor::new(worker, BytesEntry, tuple_list!(counters), handle);
 //! fuzzer.add_input(&mut state, &mut executor, &mut mgr, BytesInput::new(seed))?;
 //!
-//! let mut stages = tuple_list!(StdMutationalStage::new(HavocScheduledMutator::new(
-//!     havoc_mutations()
-//! )));
+//! // Up to 2^3 stacked mutations: LibAFL's default 2^7 scrambles the short inputs of Go targets.
+//! let mut stages = tuple_list!(StdMutationalStage::new(
+//!     HavocScheduledMutator::with_max_stack_pow(havoc_mutations(), 3)
+//! ));
 //! while state.solutions().count() == 0 {
 //!     fuzzer.fuzz_one(&mut stages, &mut executor, &mut state, &mut mgr)?;
 //! }
