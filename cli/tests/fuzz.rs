@@ -9,6 +9,7 @@ mod common;
 
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader};
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 use std::sync::mpsc;
@@ -254,6 +255,9 @@ fn start_and_wait_for_progress(
         .args(extra)
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
+        // A process group of its own, as a shell gives a foreground job: Ctrl-C on a terminal
+        // is SIGINT to the whole group (the command, its clients and their Go workers).
+        .process_group(0)
         .spawn()
         .unwrap();
     let (tx, rx) = mpsc::channel();
@@ -311,11 +315,14 @@ fn ctrl_c_stops_every_process_and_leaves_nothing() {
         start_and_wait_for_progress(tmp.path(), dir.path(), &["--cores", "0,1"]);
     // Two clients, two Go workers at least.
     assert!(pids.len() >= 4, "{pids:?}");
-    // SAFETY: a signal to our own child.
-    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+    // Ctrl-C: SIGINT to the whole process group. The Go workers die of it too, which is not
+    // a failure of any input (as for Go's coordinator).
+    // SAFETY: a signal to the process group of our own child.
+    unsafe { libc::kill(-(child.id() as libc::pid_t), libc::SIGINT) };
     let status = child.wait().unwrap();
     let rest: Vec<String> = rx.iter().collect();
     assert_eq!(status.code(), Some(130), "{}", rest.join("\n"));
+    assert!(!rest.iter().any(|l| l.contains("FAILURE")), "{rest:?}");
     assert!(
         rest.iter().any(|l| l.contains(" runs in ")),
         "a summary: {rest:?}"
@@ -402,6 +409,36 @@ fn two_nodes_share_inputs_over_loopback() {
     assert!(has_deep(), "node A did not receive node B's input");
     assert_eq!(status.code(), Some(130));
     assert_nothing_left(tmp.path(), a.id(), a_pids);
+}
+
+/// `--keep-going` saves every failure and goes on to the `--runs` budget.
+#[test]
+fn keep_going_runs_to_the_budget() {
+    if !have_go() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let seeds = dir.path().join("seeds");
+    std::fs::create_dir(&seeds).unwrap();
+    std::fs::write(seeds.join("ki"), bytes_entry("KI")).unwrap();
+    let ran = fuzz_until_failure(
+        dir.path(),
+        "FuzzKill",
+        "0",
+        &["--keep-going", "--runs", "3000", seeds.to_str().unwrap()],
+    );
+    assert_eq!(ran.code, 1, "failures were found");
+    let summary = ran
+        .stderr
+        .lines()
+        .find(|l| l.contains(" runs in "))
+        .unwrap();
+    let runs: u64 = summary.split_whitespace().nth(2).unwrap().parse().unwrap();
+    assert!(runs >= 3000, "went on after the failure: {summary}");
+    assert!(
+        !files_in(&dir.path().join("crashers")).is_empty(),
+        "{summary}"
+    );
 }
 
 #[test]
