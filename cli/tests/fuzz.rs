@@ -456,4 +456,46 @@ fn usage_errors_are_status_2() {
     ]);
     assert_eq!(ran.code, 2, "{}", ran.stderr);
     assert!(ran.stderr.contains("/nonexistent"), "{}", ran.stderr);
+    if !have_go() {
+        return;
+    }
+    let bin = binary().to_str().unwrap();
+    let ran = run_cli(&["fuzz", "--bin", bin, "--target", "FuzzNope", "--time", "5s"]);
+    assert_eq!(ran.code, 2, "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains("no fuzz target named FuzzNope"),
+        "{}",
+        ran.stderr
+    );
+    // Nothing listens on port 1 of this machine.
+    let ran = run_cli(&[
+        "fuzz",
+        "--bin",
+        bin,
+        "--target",
+        "FuzzDeep",
+        "--time",
+        "5s",
+        "--remote-broker",
+        "127.0.0.1:1",
+    ]);
+    assert_eq!(ran.code, 2, "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains("joining the broker at 127.0.0.1:1"),
+        "{}",
+        ran.stderr
+    );
+    let taken = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let ran = run_cli(&[
+        "fuzz",
+        "--bin",
+        bin,
+        "--target",
+        "FuzzDeep",
+        "--broker-port",
+        &port,
+    ]);
+    assert_eq!(ran.code, 2, "{}", ran.stderr);
+    assert!(ran.stderr.contains("cannot listen"), "{}", ran.stderr);
 }

@@ -78,7 +78,16 @@ pub fn main(args: &FuzzArgs) -> Result<u8> {
     }
 
     let port = match args.broker_port {
-        Some(port) => port,
+        // Checked here: the clients connect to the port before the broker is up, so they
+        // must not find another program (or another run's broker) there.
+        Some(port) => match TcpListener::bind(("127.0.0.1", port)) {
+            Ok(_) => port,
+            Err(e) => {
+                return Err(CliError::new(format!(
+                    "--broker-port {port}: cannot listen on 127.0.0.1:{port}: {e}"
+                )))
+            }
+        },
         None => free_port()?,
     };
     let started = Instant::now();
@@ -160,7 +169,11 @@ pub fn main(args: &FuzzArgs) -> Result<u8> {
                         broker.broker_once()?;
                         std::thread::sleep(Duration::from_millis(5));
                     }
-                    broker.inner_mut().connect_b2b(remote)?;
+                    broker.inner_mut().connect_b2b(remote).map_err(|e| {
+                        libafl::Error::illegal_argument(format!(
+                            "joining the broker at {remote}: {e}"
+                        ))
+                    })?;
                 }
                 let watcher = progress::watch(
                     control,
