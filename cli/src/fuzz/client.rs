@@ -106,7 +106,8 @@ fn fuzz(
     state.set_max_size(plan.max_len);
     let mut fuzzer = StdFuzzer::new(QueueScheduler::new(), feedback, objective);
     let handle = counters.handle();
-    let mut executor = GoExecutor::new(worker, mapping, tuple_list!(counters), handle);
+    let mut executor = GoExecutor::new(worker, mapping, tuple_list!(counters), handle)
+        .halt_on_failure(!plan.keep_going);
 
     for seed in &plan.seeds {
         fuzzer

@@ -45,6 +45,8 @@ pub struct GoExecutor<E, OT> {
     seen_count: usize,
     failures: Vec<Failure>,
     interruptions: u64,
+    halt_on_failure: bool,
+    halted: bool,
 }
 
 impl<E, OT> GoExecutor<E, OT> {
@@ -67,7 +69,29 @@ impl<E, OT> GoExecutor<E, OT> {
             seen_count: 0,
             failures: Vec::new(),
             interruptions: 0,
+            halt_on_failure: false,
+            halted: false,
         }
+    }
+
+    /// Stop running inputs after the first failure, as `go test -fuzz` does: later calls of
+    /// `run_target` return [`ExitKind::Ok`] at once, without running the input or counting
+    /// an execution (their observers stay empty, so nothing is kept), until
+    /// [`resume`](Self::resume). A LibAFL stage runs a batch of inputs; this makes the batch
+    /// end at the failure instead of finding more of them.
+    pub fn halt_on_failure(mut self, halt: bool) -> Self {
+        self.halt_on_failure = halt;
+        self
+    }
+
+    /// Whether a failure halted the executor (see [`halt_on_failure`](Self::halt_on_failure)).
+    pub fn halted(&self) -> bool {
+        self.halted
+    }
+
+    /// Runs inputs again after a halt.
+    pub fn resume(&mut self) {
+        self.halted = false;
     }
 
     /// The hosted worker.
@@ -166,6 +190,9 @@ where
         _mgr: &mut EM,
         input: &I,
     ) -> Result<ExitKind, Error> {
+        if self.halted {
+            return Ok(ExitKind::Ok);
+        }
         *state.executions_mut() += 1;
         self.entry.clear();
         let bytes = input.target_bytes();
@@ -197,6 +224,7 @@ where
                 entry: result.entry.to_vec(),
                 message: result.message.to_owned(),
             });
+            self.halted = self.halt_on_failure;
         }
         Ok(kind)
     }

@@ -107,6 +107,28 @@ fn verdicts_and_counters_are_gos() {
             "{target}"
         );
         assert_eq!(*state.executions(), 3);
+
+        // Halted by a failure: inputs are not run until resumed.
+        let mut executor = executor.halt_on_failure(true);
+        assert_eq!(
+            run(&mut executor, &mut state, bad),
+            ExitKind::Crash,
+            "{target}"
+        );
+        assert!(executor.halted());
+        assert_eq!(
+            run(&mut executor, &mut state, bad),
+            ExitKind::Ok,
+            "{target}: not run"
+        );
+        assert_eq!(*state.executions(), 4, "{target}: not counted");
+        assert_eq!(executor.take_failures().len(), 1, "{target}");
+        executor.resume();
+        assert_eq!(
+            run(&mut executor, &mut state, bad),
+            ExitKind::Crash,
+            "{target}"
+        );
         executor.stop().unwrap();
     }
 }
