@@ -301,6 +301,19 @@ fn assert_nothing_left(tmp: &Path, root: u32, mut pids: BTreeSet<u32>) {
         Vec::<String>::new(),
         "shared memory left"
     );
+    // LibAFL's file-backed providers name their files after the creating process.
+    let shm_files: Vec<String> = std::fs::read_dir("/dev/shm")
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| pids.iter().any(|p| n.contains(&format!("_{p}_"))))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(
+        shm_files.is_empty(),
+        "files left in /dev/shm: {shm_files:?}"
+    );
 }
 
 #[test]
@@ -341,6 +354,12 @@ fn sigkill_leaves_nothing() {
     let (mut child, _rx, pids) =
         start_and_wait_for_progress(tmp.path(), dir.path(), &["--cores", "0,1"]);
     assert!(pids.len() >= 4, "{pids:?}");
+    let mut all = pids.clone();
+    all.insert(child.id());
+    assert!(
+        !segments_of(&all).is_empty(),
+        "LLMP's segments are seen while the run lives (so their absence later means something)"
+    );
     child.kill().unwrap();
     child.wait().unwrap();
     assert_nothing_left(tmp.path(), child.id(), pids);
