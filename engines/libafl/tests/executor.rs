@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use common::*;
 use gofuzz_shm::worker::{Outcome, Worker, WorkerOptions};
-use gofuzz_shm_libafl::{counters_observer, BytesEntry, EntryEncoder, GoExecutor};
+use gofuzz_shm_libafl::{counters_observer, BytesEntry, EntryEncoder, GoExecutor, GoMutatorStage};
+use libafl::corpus::HasCurrentCorpusId;
 use libafl::corpus::{Corpus, InMemoryCorpus};
 use libafl::events::SimpleEventManager;
 use libafl::executors::{Executor, ExitKind, HasObservers};
@@ -19,7 +20,7 @@ use libafl::inputs::BytesInput;
 use libafl::monitors::NopMonitor;
 use libafl::mutators::{havoc_mutations, HavocScheduledMutator};
 use libafl::schedulers::QueueScheduler;
-use libafl::stages::StdMutationalStage;
+use libafl::stages::{Stage, StdMutationalStage};
 use libafl::state::{HasCorpus, HasExecutions, HasSolutions, StdState};
 use libafl_bolts::rands::StdRand;
 use libafl_bolts::tuples::{tuple_list, Handled, MatchNameRef};
@@ -209,4 +210,45 @@ fn a_libafl_fuzzer_finds_the_planted_bug() {
         "{}",
         failures[0].message
     );
+}
+
+/// Go's mutator as a stage: a burst of Go's own mutations runs inside the worker, with the
+/// executor's coverage mask, and counts as executions.
+#[test]
+fn the_go_mutator_stage_runs_bursts_in_the_worker() {
+    if !have_go() {
+        return;
+    }
+    let mut w = worker("FuzzDeep");
+    let seed = vec![b'x'; 64];
+    let counters = counters_observer("go", &mut w, [entry(&seed).as_slice()]).unwrap();
+    let mut feedback = MaxMapFeedback::new(&counters);
+    let mut objective = feedback_or_fast!(CrashFeedback::new(), TimeoutFeedback::new());
+    let mut state: State = StdState::new(
+        StdRand::with_seed(1),
+        InMemoryCorpus::new(),
+        InMemoryCorpus::new(),
+        &mut feedback,
+        &mut objective,
+    )
+    .unwrap();
+    let mut mgr = SimpleEventManager::<BytesInput, _, State>::new(NopMonitor {});
+    let mut fuzzer = StdFuzzer::new(QueueScheduler::new(), feedback, objective);
+    let handle = counters.handle();
+    let mut executor = GoExecutor::new(w, BytesEntry, tuple_list!(counters), handle);
+    let id = fuzzer
+        .add_input(&mut state, &mut executor, &mut mgr, BytesInput::new(seed))
+        .unwrap();
+    assert!(!executor.coverage_mask().is_empty());
+    state.set_corpus_id(id).unwrap();
+    let before = *state.executions();
+    let mut stage = GoMutatorStage::new(2000);
+    stage
+        .perform(&mut fuzzer, &mut executor, &mut state, &mut mgr)
+        .unwrap();
+    let burst = *state.executions() - before;
+    // Go's mutator ran in the worker: up to the limit, or fewer when a mutation reached new
+    // coverage (then the burst ends early).
+    assert!(burst >= 1 && burst <= 2000, "{burst} runs");
+    eprintln!("a Go fuzz burst ran {burst} mutations in the worker");
 }
