@@ -249,6 +249,6 @@ fn the_go_mutator_stage_runs_bursts_in_the_worker() {
     let burst = *state.executions() - before;
     // Go's mutator ran in the worker: up to the limit, or fewer when a mutation reached new
     // coverage (then the burst ends early).
-    assert!(burst >= 1 && burst <= 2000, "{burst} runs");
+    assert!((1..=2000).contains(&burst), "{burst} runs");
     eprintln!("a Go fuzz burst ran {burst} mutations in the worker");
 }
