@@ -72,6 +72,33 @@ typedef enum {
 } shm_status_t;
 
 /**
+ * What an input did, in `shm_target_run_t.verdict`.
+ */
+typedef enum {
+  /**
+   * The fuzz function returned.
+   */
+  SHM_VERDICT_OK = 0,
+  /**
+   * The fuzz function failed (t.Fatal, t.Error, a panic in it).
+   */
+  SHM_VERDICT_FAILURE = 1,
+  /**
+   * The worker process died (an unrecovered panic elsewhere, a fatal error, os.Exit, a
+   * signal).
+   */
+  SHM_VERDICT_DEATH = 2,
+  /**
+   * The input ran past the timeout (or Go's own 10 s limit); the worker was killed.
+   */
+  SHM_VERDICT_TIMEOUT = 3,
+  /**
+   * The worker's resident memory went over `rss_limit_mb`; it was killed.
+   */
+  SHM_VERDICT_OUT_OF_MEMORY = 4,
+} shm_verdict_t;
+
+/**
  * What an input did, in `shm_run_result_t.outcome`.
  */
 typedef enum {
@@ -185,10 +212,19 @@ typedef struct shm_corpus_entry_t shm_corpus_entry_t;
 typedef struct shm_region_t shm_region_t;
 
 /**
+ * A hosted Go fuzz target as an engine sees it: engine bytes in, a verdict with Go's coverage
+ * counters and output out, failing inputs saved as Go corpus files. Opaque: create it with
+ * `shm_target_start`, release it with `shm_target_stop`. One thread at a time per handle.
+ */
+typedef struct shm_target_t shm_target_t;
+
+/**
  * A hosted Go fuzz worker: a test binary built by `go test -c -fuzz=<Target>` running as a
  * Go fuzz worker, and the region it shares with this process. Opaque: create it with
- * `shm_worker_start`, release it with `shm_worker_stop` (which stops the process and removes
- * the region file and the temporary directory).
+ * `shm_worker_start`, release it with `shm_worker_stop` (which stops the process and releases
+ * the region). Nothing of it outlives the process that started it, however that process ends
+ * (return, `abort()`, SIGKILL): the region is an anonymous memfd, no directory is created, and
+ * the worker process is killed by the kernel when its host dies (`PR_SET_PDEATHSIG`).
  *
  * Thread-safety: one handle must not be used by two threads at once (calls block the calling
  * thread until the worker answers); different handles are independent. A handle may move
@@ -270,6 +306,127 @@ typedef struct {
    */
   bool raw_in_mem;
 } shm_header_t;
+
+/**
+ * How to start a target. Fill it with `shm_target_options_init` first, then set the fields
+ * you need: fields may be added at the end in later versions.
+ */
+typedef struct {
+  /**
+   * `sizeof(shm_target_options_t)`, set by `shm_target_options_init`; do not change it.
+   */
+  size_t struct_size;
+  /**
+   * Path of the Go test binary (built with `go test -c -fuzz=<Target>`), or NULL when
+   * `binary_image` is given.
+   */
+  const char *binary;
+  /**
+   * The test binary's bytes (e.g. embedded in the running executable), used when `binary`
+   * is NULL: copied at start into a sealed anonymous memory file the worker runs from, so
+   * nothing is written to disk. Need not outlive `shm_target_start`.
+   */
+  const uint8_t *binary_image;
+  /**
+   * Number of bytes at `binary_image`.
+   */
+  size_t binary_image_len;
+  /**
+   * Name of the fuzz target, e.g. "FuzzParse" (required).
+   */
+  const char *target;
+  /**
+   * The fuzz function's argument types after `*testing.T`, Go's spelling separated by
+   * commas ("[]byte", "string,int64,bool"), or NULL (the default) for a lone `[]byte`:
+   * decides how engine bytes become a corpus entry.
+   */
+  const char *types;
+  /**
+   * Working directory of the worker, or NULL for the current one.
+   */
+  const char *dir;
+  /**
+   * Extra worker arguments: a NULL-terminated array, or NULL.
+   */
+  const char *const *args;
+  /**
+   * The worker's whole environment ("NAME=VALUE", NULL-terminated), or NULL to inherit.
+   */
+  const char *const *env;
+  /**
+   * Per-input time limit in nanoseconds; default 10 s. Go's worker stops any run at 10 s
+   * on its own.
+   */
+  uint64_t timeout_ns;
+  /**
+   * Limit on the worker's resident memory in MiB (libFuzzer's `-rss_limit_mb`); 0 (the
+   * default) is none. A worker over it is killed and the run is `SHM_VERDICT_OUT_OF_MEMORY`.
+   */
+  uint64_t rss_limit_mb;
+  /**
+   * Directory where failing inputs are written as Go corpus files (named as Go names them,
+   * created when needed), or NULL (the default) for none.
+   */
+  const char *crashers_dir;
+} shm_target_options_t;
+
+/**
+ * The result of `shm_target_run`, written only on `SHM_OK`. Its pointers borrow storage in
+ * the handle, valid until the next call on it or `shm_target_stop`.
+ */
+typedef struct {
+  /**
+   * What the input did.
+   */
+  shm_verdict_t verdict;
+  /**
+   * Go's coverage counters for `SHM_VERDICT_OK` (`shm_target_coverage_len` bytes); empty
+   * otherwise. Never NULL.
+   */
+  const uint8_t *coverage;
+  /**
+   * Bytes at `coverage`.
+   */
+  size_t coverage_len;
+  /**
+   * NUL-terminated; empty for `SHM_VERDICT_OK`, otherwise Go's own output (the
+   * `--- FAIL:` text, or what happened to the worker and what it printed). Never NULL.
+   */
+  const char *message;
+  /**
+   * Length of `message` without the NUL.
+   */
+  size_t message_len;
+  /**
+   * The corpus entry that was run. Never NULL.
+   */
+  const uint8_t *entry;
+  /**
+   * Bytes at `entry`.
+   */
+  size_t entry_len;
+  /**
+   * The run's duration as the worker measured it, or the wall time to a death or kill.
+   */
+  uint64_t duration_ns;
+  /**
+   * Exit code of a worker that exited by itself, else -1.
+   */
+  int exit_code;
+  /**
+   * Signal that ended the worker, else 0.
+   */
+  int signal;
+  /**
+   * NUL-terminated path of the Go corpus file a failing input was written to (when
+   * `crashers_dir` is set), else NULL.
+   */
+  const char *crasher;
+  /**
+   * For `SHM_VERDICT_OUT_OF_MEMORY`: the worker's resident memory in MiB when killed.
+   */
+  uint64_t rss_mb;
+} shm_target_run_t;
 
 /**
  * How to start a worker. Always fill it with `shm_worker_options_init` first, then set the
@@ -671,17 +828,80 @@ shm_status_t shm_resize(shm_region_t *region, size_t new_capacity);
 shm_status_t shm_remap(shm_region_t *region, bool *changed);
 
 /**
+ * Fills `opts` with the defaults: every pointer NULL, a 10 s timeout, no memory limit,
+ * `struct_size` set. `NULL` is a no-op. Thread-safe.
+ */
+void shm_target_options_init(shm_target_options_t *opts);
+
+/**
+ * Starts the target: loads the binary (from `opts->binary_image`, into a sealed memfd),
+ * starts it as a Go fuzz worker, and runs the empty input once to learn the number of
+ * coverage counters (`shm_target_coverage_len`). On success `*out` receives a handle for
+ * `shm_target_stop`; on failure nothing is left running and `*out` is untouched.
+ *
+ * While it runs (and during every `shm_target_run`) the calling thread blocks SIGALRM,
+ * SIGINT, SIGTERM, SIGHUP, SIGUSR1 and SIGUSR2, and the threads the library starts inherit
+ * that mask: an engine's timer and stop signals reach the engine's own thread, between runs.
+ *
+ * Errors: `SHM_ERR_NULL_ARG`; `SHM_ERR_INVALID_ARG` for bad options and when the binary is
+ * not a Go test binary with that fuzz target (the last error says why, with the worker's
+ * output); `SHM_ERR_IO` when it cannot be started.
+ */
+shm_status_t shm_target_start(const shm_target_options_t *opts, shm_target_t **out);
+
+/**
+ * Runs the engine's bytes once (turned into the target's corpus entry) and fills `*result`.
+ * What the input did is the verdict, with `SHM_OK`; a failing input has already been written
+ * to `crashers_dir` when one is set. After a death, a timeout or a kill for memory the next
+ * call starts a new worker.
+ *
+ * Errors (`*result` untouched): `SHM_ERR_NULL_ARG`; `SHM_ERR_TOO_LARGE` when the entry does
+ * not fit the region; `SHM_ERR_IO` when the worker cannot be restarted or breaks the protocol.
+ */
+shm_status_t shm_target_run(shm_target_t *t,
+                            const uint8_t *data,
+                            size_t len,
+                            shm_target_run_t *result);
+
+/**
+ * Number of Go coverage counters (0 when the binary has none, for a NULL handle, or while no
+ * input has passed yet). Thread-safe with respect to other handles.
+ */
+size_t shm_target_coverage_len(const shm_target_t *t);
+
+/**
+ * Process id of the current worker process, or -1 when none runs (and for NULL).
+ */
+int64_t shm_target_pid(const shm_target_t *t);
+
+/**
+ * Writes the last input run as a Go corpus file into `dir` (created if needed), named as Go
+ * names it (the first 16 hex digits of its SHA-256), atomically. `*path` receives the file's
+ * NUL-terminated path, valid until the next call on the handle.
+ */
+shm_status_t shm_target_save(shm_target_t *t, const char *dir, const char **path);
+
+/**
+ * Stops the worker (as Go's coordinator does) and releases everything the handle holds:
+ * the process, the region, the temporary directory, the in-memory binary. Always frees the
+ * handle; the first failing step is reported (`SHM_ERR_IO`). `NULL` is a no-op.
+ */
+shm_status_t shm_target_stop(shm_target_t *t);
+
+/**
  * Fills `opts` with the defaults: every pointer NULL, Go's 100 MiB value capacity, a 10 s
  * timeout, `struct_size` set. `NULL` is a no-op. Thread-safe.
  */
 void shm_worker_options_init(shm_worker_options_t *opts);
 
 /**
- * Creates a region (a `fuzz-*` file in `$TMPDIR`), starts the test binary as a Go fuzz worker
- * with the arguments Go's coordinator gives (`-test.fuzzworker -test.paniconexit0
- * -test.fuzzcachedir=<temporary dir> -test.fuzz=^<target>$`, then `opts->args`) and fds
- * 3/4/5, and pings it. On success `*out` receives a handle the caller must pass to
- * `shm_worker_stop`; on failure nothing is left running or on disk and `*out` is untouched.
+ * Creates a region (an anonymous memfd sealed against shrinking; no file in any directory),
+ * starts the test binary as a Go fuzz worker with the arguments Go's coordinator gives
+ * (`-test.fuzzworker -test.paniconexit0 -test.fuzzcachedir=<dir> -test.fuzz=^<target>$`, then
+ * `opts->args`; the cache directory is one a worker never uses, so none is created) and fds
+ * 3/4/5 (5 = the memfd), and pings it. The worker is killed by the kernel if this process
+ * dies, whichever thread started it. On success `*out` receives a handle the caller must pass
+ * to `shm_worker_stop`; on failure nothing is left running and `*out` is untouched.
  * Thread-safe.
  *
  * Errors: `SHM_ERR_NULL_ARG`; `SHM_ERR_INVALID_ARG` for bad options and when the binary is not
@@ -772,16 +992,16 @@ shm_status_t shm_worker_minimize(shm_worker_t *w,
 
 /**
  * Stops the worker as Go's coordinator does (close its call pipe; SIGINT after 1 s; SIGKILL
- * after another 1 s), reaps it, unmaps and removes the region file, removes the temporary
- * directory and frees the handle — in every case, also when a step fails (the first failure is
- * returned, `SHM_ERR_IO`). `NULL` is a no-op returning `SHM_OK`. Every pointer obtained from the
- * handle (results, `shm_worker_region`) is invalid afterwards.
+ * after another 1 s), reaps it, unmaps and closes the region and frees the handle — in every
+ * case, also when a step fails (the first failure is returned, `SHM_ERR_IO`). `NULL` is a
+ * no-op returning `SHM_OK`. Every pointer obtained from the handle (results,
+ * `shm_worker_region`) is invalid afterwards.
  */
 shm_status_t shm_worker_stop(shm_worker_t *w);
 
 /**
  * The worker's region, for direct access to the header and value: a second mapping of the
- * same file, owned by the worker handle — do not `shm_close` it; it stays valid until
+ * same memfd, owned by the worker handle — do not `shm_close` it; it stays valid until
  * `shm_worker_stop` and across worker restarts. Between calls it holds the last entry sent
  * (after minimize, Go's result) and the header as the worker left it. Writing to it between
  * calls is allowed; the next call overwrites `count` and the value. `NULL` for a `NULL` handle
@@ -796,8 +1016,11 @@ shm_region_t *shm_worker_region(shm_worker_t *w);
 int64_t shm_worker_pid(const shm_worker_t *w);
 
 /**
- * Number of coverage counters in the binary (0 when it has none), known after the first run
- * that succeeded; -1 before that (and for a `NULL` handle). A fuzz mask must be this long.
+ * Number of coverage counters in the binary (0 when it has none). Known right after
+ * `shm_worker_start` for an ELF binary (read from the binary, where Go's linker puts them),
+ * otherwise after the first run that succeeded; -1 until then (and for a `NULL` handle). A
+ * fuzz mask must be this long; a libFuzzer or AFL++ harness can size its map with it before
+ * running any input.
  */
 int64_t shm_worker_coverage_len(const shm_worker_t *w);
 

@@ -14,6 +14,7 @@ pub mod corpus;
 pub mod error;
 pub mod layout;
 pub mod region;
+pub mod target;
 pub mod worker;
 
 pub use error::{Error, ErrorKind, Result};

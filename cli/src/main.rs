@@ -4,6 +4,7 @@
 //! prints.
 
 mod args;
+mod build;
 mod codec;
 mod duration;
 mod error;
@@ -36,6 +37,7 @@ fn main() -> ExitCode {
         Action::Encode(a) => codec::encode_main(&a),
         Action::Decode(a) => codec::decode_main(&a),
         Action::Fuzz(a) => fuzz::main(&a),
+        Action::Build(a) => build::main(&a),
     });
     match result {
         Ok(Ok(code)) => ExitCode::from(code),

@@ -18,6 +18,7 @@ pub mod memfd;
 pub mod region;
 pub mod resize;
 pub mod status;
+pub mod target;
 pub mod worker;
 
 use std::ffi::c_char;

@@ -22,6 +22,7 @@
 mod decode;
 mod encode;
 mod error;
+mod file;
 mod float_format;
 mod float_parse;
 mod integer;
@@ -36,6 +37,7 @@ mod value;
 pub use decode::decode;
 pub use encode::encode;
 pub use error::{DecodeError, DecodeErrorKind};
+pub use file::{file_name, write_file};
 pub use value::Value;
 
 /// The first line of every corpus entry (without its `\n`).

@@ -31,12 +31,17 @@ pub struct WorkerOptions {
     /// package directory, where `testdata/` is.
     pub dir: Option<PathBuf>,
     /// Value capacity of the region: the largest encoded corpus entry the worker can take.
-    /// Default Go's 100 MiB. The region file is sparse, so only what is written uses memory.
+    /// Default Go's 100 MiB. The region (a memfd) uses memory only for the pages written.
     pub value_capacity: usize,
     /// Per-call timeout: a run (or, while fuzzing or minimizing, a stretch without a new run)
     /// that takes longer is a hang; the worker is killed and the call reports a timeout.
-    /// Also bounds how long the worker may take to answer its first ping.
+    /// Also bounds how long the worker may take to answer its first ping, unless
+    /// `start_timeout` is set.
     pub timeout: Duration,
+    /// How long a starting worker may take to answer its first ping (at the first start and
+    /// at each restart); `None` is `timeout`. For a short per-input timeout on a busy machine,
+    /// where starting a Go binary can take longer than an input may.
+    pub start_timeout: Option<Duration>,
 }
 
 impl WorkerOptions {
@@ -51,6 +56,7 @@ impl WorkerOptions {
             dir: None,
             value_capacity: GO_WORKER_VALUE_CAPACITY,
             timeout: DEFAULT_TIMEOUT,
+            start_timeout: None,
         }
     }
 
@@ -68,7 +74,7 @@ impl WorkerOptions {
         if self.binary.as_os_str().is_empty() {
             return invalid("the test binary path is empty".into());
         }
-        if self.timeout.is_zero() {
+        if self.timeout.is_zero() || self.start_timeout.is_some_and(|t| t.is_zero()) {
             return invalid("the per-call timeout is zero".into());
         }
         if let Some(env) = &self.env {
@@ -82,6 +88,13 @@ impl WorkerOptions {
             }
         }
         Ok(())
+    }
+}
+
+impl WorkerOptions {
+    /// The limit on a start: `start_timeout`, else `timeout`.
+    pub(crate) fn ping_timeout(&self) -> Duration {
+        self.start_timeout.unwrap_or(self.timeout)
     }
 }
 

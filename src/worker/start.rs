@@ -28,11 +28,12 @@ impl Worker {
         let mut process = Process::spawn(&spec)
             .map_err(|e| Error::io(START, e).with_path(&self.options.binary))?;
         let start = Instant::now();
+        let ping_timeout = self.options.ping_timeout();
         let deadlines = Deadlines {
-            limit: Some(self.options.timeout),
+            limit: Some(ping_timeout),
             progress: None,
         };
-        let sent = process.send(&self.ping_call, start + self.options.timeout);
+        let sent = process.send(&self.ping_call, start + ping_timeout);
         let read = match sent {
             Ok(()) => process
                 .read_line(&mut self.line, start, deadlines)
@@ -68,11 +69,12 @@ impl Worker {
                     ErrorKind::Io,
                     START,
                     format!(
-                        "{}: no answer to the ping within {:?} (the timeout); killed it ({exit}). \
+                        "{}: no answer to the ping within {:?} (the timeout); {}. \
                          A Go worker answers once fuzz target {} has called F.Fuzz; setup \
                          before that may be too slow.{}",
                         self.options.binary.display(),
-                        self.options.timeout,
+                        ping_timeout,
+                        super::run::killed(exit),
                         self.options.target,
                         output_section(&output)
                     ),

@@ -1,6 +1,6 @@
 //! Stopping cleanly: on SIGINT or SIGTERM, and when the process that launched the clients
-//! dies (even by SIGKILL), each client stops between two runs, stops its Go worker (which
-//! removes the worker's region file and cache directory) and exits.
+//! dies (even by SIGKILL), each client stops between two runs, stops its Go worker and exits
+//! (telling the broker it is gone).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 

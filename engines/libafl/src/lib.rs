@@ -8,8 +8,9 @@
 //!   for a target taking one `[]byte`), the worker runs it, and Go's verdict becomes LibAFL's
 //!   ([`ExitKind::Crash`](libafl::executors::ExitKind) for a failure or a worker death,
 //!   `Timeout` for a hang), with Go's message kept for the report.
-//! - [`GoCountersObserver`] is Go's coverage counters as a LibAFL map observer. Their number
-//!   is known only after a run, so [`counters_observer`] sizes it from a warmup run.
+//! - [`GoCountersObserver`] is Go's coverage counters as a LibAFL map observer;
+//!   [`counters_observer`] sizes it from the binary (or, where the binary does not say, from a
+//!   warmup run).
 //! - [`GoMutatorStage`] lets Go's own mutator work inside the worker, in bursts, and hands
 //!   what it finds to LibAFL (needs the host to rebuild Go's mutated inputs).
 //! - [`CleanShMemProvider`] is shared memory for LLMP (LibAFL's multi-process and multi-node
@@ -43,7 +44,7 @@
 //! // The unmodified test binary, built with `go test -c -fuzz=FuzzFrame -o frame.test`.
 //! let mut worker = Worker::start(WorkerOptions::new("./frame.test", "FuzzFrame"))?;
 //!
-//! // Go's counter count is known after a run: size the map from one warmup input.
+//! // The map's size is Go's counter count: from the binary, else from a warmup input.
 //! let seed = b"hello".to_vec();
 //! let mut warmup = Vec::new();
 //! BytesEntry.encode_entry(&seed, &mut warmup);

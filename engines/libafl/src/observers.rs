@@ -11,10 +11,12 @@ pub type GoCountersObserver = StdMapObserver<'static, u8, false>;
 
 /// Makes the counters observer named `name` for the binary `worker` runs.
 ///
-/// How many counters a Go test binary has is only known from a run (the worker reports them
-/// as a snapshot), so this runs `warmup` inputs (encoded corpus entries), each once, until one
-/// runs without failing, and sizes the map from it. Fails when none of them succeeds, or when
-/// the binary has no counters (built with plain `go test -c` instead of `go test -c -fuzz=`).
+/// The map's size is the binary's counter count. The host reads it from an ELF binary's
+/// `.go.fuzzcntrs` section when the worker starts; otherwise it is only known from a run (the
+/// worker reports the counters as a snapshot), so this runs `warmup` inputs (encoded corpus
+/// entries), each once, until one runs without failing. Fails when the count is still
+/// unknown, or is zero (a binary built with plain `go test -c` instead of
+/// `go test -c -fuzz=`).
 pub fn counters_observer<'e>(
     name: &'static str,
     worker: &mut Worker,

@@ -1,5 +1,6 @@
-// Package frame decodes a small binary message format. It is the Go fuzz target of the
-// C fuzzer demo in examples/fuzzer, with a bug planted several comparisons deep.
+// Package frame decodes a small binary message format. It is the Go fuzz target of the demos
+// (libFuzzer in engines/libfuzzer, the C fuzzer in examples/fuzzer), with a bug planted several
+// comparisons deep.
 //
 // A frame is the magic "GOFZ", a version byte (1 or 2), a length byte n and n payload bytes;
 // version 2 adds a checksum byte after the payload (the sum of the payload bytes).

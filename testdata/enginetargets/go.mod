@@ -1,0 +1,3 @@
+module gofuzzshm.example/enginetargets
+
+go 1.22
