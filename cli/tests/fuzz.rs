@@ -479,6 +479,11 @@ fn usage_errors_are_status_2() {
         return;
     }
     let bin = binary().to_str().unwrap();
+    let ran = run_cli(&[
+        "fuzz", "--bin", bin, "--target", "FuzzDeep", "--cores", "0-4095",
+    ]);
+    assert_eq!(ran.code, 2, "{}", ran.stderr);
+    assert!(ran.stderr.contains("does not exist"), "{}", ran.stderr);
     let ran = run_cli(&["fuzz", "--bin", bin, "--target", "FuzzNope", "--time", "5s"]);
     assert_eq!(ran.code, 2, "{}", ran.stderr);
     assert!(

@@ -42,6 +42,18 @@ pub fn main(args: &FuzzArgs) -> Result<u8> {
     log::init();
     let cores = Cores::from_cmdline(&args.cores)
         .map_err(|e| CliError::new(format!("--cores {:?}: {e}", args.cores)))?;
+    // The Launcher forks only for cores that exist; a missing one would leave its client's
+    // slot unused and the run waiting for it.
+    let available = libafl_bolts::core_affinity::get_core_ids()
+        .map_err(|e| CliError::new(format!("list this machine's cores: {e}")))?;
+    if let Some(missing) = cores.ids.iter().find(|c| !available.contains(c)) {
+        return Err(CliError::new(format!(
+            "--cores {:?}: core {} does not exist here (cores 0 to {})",
+            args.cores,
+            missing.0,
+            available.len().saturating_sub(1)
+        )));
+    }
     let clients = cores.ids.len();
     if clients == 0 || clients > MAX_CLIENTS {
         return Err(CliError::new(format!(
