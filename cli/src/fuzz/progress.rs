@@ -8,6 +8,9 @@ use std::time::{Duration, Instant};
 
 use super::control::{Control, Ended};
 
+/// How long a client may take to start (connect to the broker) before it is given up.
+const NEVER_STARTED: Duration = Duration::from_secs(120);
+
 /// Totals over the clients.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Totals {
@@ -62,6 +65,7 @@ pub fn watch(
     stopped_loop: Arc<AtomicBool>,
 ) -> JoinHandle<()> {
     std::thread::spawn(move || {
+        let watching = Instant::now();
         let mut last_runs = vec![0u64; clients];
         let mut last_print = Instant::now();
         loop {
@@ -70,9 +74,14 @@ pub fn watch(
                 // Ended from outside; the clients are told by the broker.
                 return;
             }
+            // A client that has not started after a long while never will: it failed to
+            // connect to the broker and exited (its error is on stderr).
+            let never = watching.elapsed() > NEVER_STARTED;
             let all_ended = (0..clients).all(|i| {
                 let s = control.slot(i);
-                s.ended().is_some() || (s.started() && gone(s.pid.load(Ordering::Relaxed)))
+                s.ended().is_some()
+                    || (s.started() && gone(s.pid.load(Ordering::Relaxed)))
+                    || (!s.started() && never)
             });
             if all_ended {
                 stopped_loop.store(true, Ordering::SeqCst);
