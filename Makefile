@@ -8,7 +8,7 @@ RELEASE_LIB := target/release
 EXAMPLES := examples/build
 EXAMPLE_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -Iinclude
 
-.PHONY: demo demo-fuzzer demo-region build test lint test-rust test-cli check-header test-c \
+.PHONY: demo demo-fuzzer demo-region build test lint test-rust test-cli test-libafl check-header test-c \
 	test-go test-install examples fuzz fuzz-smoke clean test-go-releases test-go-oldest \
 	demo-libfuzzer test-libfuzzer
 
@@ -72,6 +72,11 @@ TIMEOUT ?= timeout --signal=KILL
 # The library's tests and the gofuzz-shm command's (the cli/ workspace member).
 test-rust:
 	$(TIMEOUT) 1200 $(CARGO) test --workspace
+
+# Only the LibAFL engine's tests and `gofuzz-shm fuzz`'s (both are part of test-rust too).
+test-libafl:
+	$(TIMEOUT) 1500 $(CARGO) test -p gofuzz-shm-libafl
+	$(TIMEOUT) 1500 $(CARGO) test -p gofuzz-shm-cli --test fuzz
 
 # Only the command's tests (exit statuses, JSON, crash files against real Go workers).
 test-cli:
