@@ -101,5 +101,7 @@ clean:
 .PHONY: bench bench-quick
 bench:
 	bench/run.sh
+	$(TIMEOUT) 1200 bench/fuzzloop/run.sh
 bench-quick:
 	bench/run.sh --quick
+	$(TIMEOUT) 300 bench/fuzzloop/run.sh --quick

@@ -228,3 +228,60 @@ impl Mutator {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::rebuild;
+    use crate::corpus::{decode, encode};
+    use crate::GO_WORKER_VALUE_CAPACITY;
+
+    /// Answers of Go's own mutator (go-interop/mutator-check, Go 1.26) for a few cases; the
+    /// full comparison is tests/mutator_go.rs. The first two show Go's scratch aliasing: a
+    /// mutated `[]byte` shares the mutator's scratch array, so mutating another value rewrites
+    /// its bytes.
+    #[test]
+    fn known_answers_from_go() {
+        let cases: [(&str, u64, u64, i64, usize, &str); 3] = [
+            (
+                "go test fuzz v1\n[]byte(\"hello, world\")\nstring(\"abc\")\nint8(-3)\nfloat32(2.5)\n",
+                0x0123_4567_89ab_cdef,
+                3,
+                5,
+                GO_WORKER_VALUE_CAPACITY,
+                "go test fuzz v1\n[]byte(\"alc\\x03\\xdf~U\\x14yrld\")\nstring(\"abc\\x03\\xe5~U\\x14y\")\nint8(-3)\nfloat32(77.5)\n",
+            ),
+            (
+                "go test fuzz v1\n[]byte(\"0123456789abcdef\")\n[]byte(\"xyz\")\n",
+                0xfedc_ba98_7654_3210,
+                0x55,
+                4,
+                GO_WORKER_VALUE_CAPACITY,
+                "go test fuzz v1\n[]byte(\"012345\\xff\\xff\\x00\\x00abcdef\")\n[]byte(\"012\")\n",
+            ),
+            (
+                "go test fuzz v1\n[]byte(\"0123456789abcdef\")\n[]byte(\"xyz\")\n",
+                0x42,
+                1,
+                7,
+                400,
+                "go test fuzz v1\n[]byte(\"0123\\x00\\x04\\x00\\x008\\x939abcdef\")\n[]byte(\"xyz\")\n",
+            ),
+        ];
+        for (entry, state, inc, count, max_bytes, want) in cases {
+            let values = decode(entry.as_bytes()).unwrap();
+            let got = rebuild(&values, state, inc, count, max_bytes).unwrap();
+            assert_eq!(String::from_utf8(encode(&got)).unwrap(), want);
+        }
+    }
+
+    #[test]
+    fn count_zero_is_the_entry_and_limits_are_errors() {
+        let values = decode(b"go test fuzz v1\n[]byte(\"abc\")\n").unwrap();
+        assert_eq!(rebuild(&values, 1, 1, 0, 1000).unwrap(), values);
+        assert!(
+            rebuild(&values, 1, 1, 1, 102).is_err(),
+            "3 bytes over a 2-byte limit"
+        );
+        assert!(rebuild(&[], 1, 1, 1, 1000).is_err());
+    }
+}
