@@ -1,7 +1,9 @@
 //! A coverage-guided fuzz loop on the library, shaped like Go's own coordinator: Go's mutator
-//! runs inside the worker in bursts of 100 ms (Go's `fuzzDuration`) against the coverage mask
-//! this host keeps; every input that finds new coverage comes back rebuilt (`RunResult::entry`)
-//! and joins the corpus; failures are kept as corpus files. Used by bench/fuzzloop/run.sh.
+//! runs inside the worker in bursts of 100 ms (Go's `workerFuzzDuration`) against the coverage
+//! mask this host keeps; every input that finds new coverage comes back rebuilt
+//! (`RunResult::entry`), is minimized keeping its new coverage (`Worker::minimize_keeping`, as
+//! Go does) and joins the corpus; failures are kept as corpus files. Used by
+//! bench/fuzzloop/run.sh.
 //!
 //! ```sh
 //! fuzz_loop fuzz <pkg.test> <FuzzTarget> <seconds> <out-dir> <seed-file>...
@@ -18,10 +20,13 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use gofuzz_shm::worker::{FuzzLimits, Outcome, Worker, WorkerOptions};
+use gofuzz_shm::worker::{FuzzLimits, MinimizeLimits, Outcome, Worker, WorkerOptions};
 
-/// Go's coordinator gives each fuzz call this long (internal/fuzz `fuzzDuration`... 100 ms).
+/// Go's coordinator gives each fuzz call this long (internal/fuzz `workerFuzzDuration`).
 const BURST: Duration = Duration::from_millis(100);
+
+/// Go's default `-fuzzminimizetime`: the most a minimization may take.
+const MINIMIZE: Duration = Duration::from_secs(60);
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -98,12 +103,35 @@ fn fuzz(bin: &str, target: &str, secs: f64, out: &Path, seeds: &[String]) -> Res
             fs::write(failures_dir.join(format!("failure-{failures}")), r.entry)
                 .map_err(|e| e.to_string())?;
         } else if !r.coverage.is_empty() {
-            for (m, c) in mask.iter_mut().zip(r.coverage) {
+            // As Go's coordinator does: minimize the input, keeping the counters it lit
+            // outside the mask, and add the minimized input.
+            let keep: Vec<u8> = r.coverage.iter().zip(&mask).map(|(c, m)| c & !m).collect();
+            let found = r.entry.to_vec();
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            let limits = MinimizeLimits {
+                duration: Some(MINIMIZE.min(remaining).max(Duration::from_millis(1))),
+                runs: None,
+            };
+            let m = worker
+                .minimize_keeping(&found, &keep, limits)
+                .map_err(|e| e.to_string())?;
+            execs += m.count;
+            let (input, coverage) = if m.outcome == Outcome::Ok && !m.coverage.is_empty() {
+                (m.entry.to_vec(), m.coverage.to_vec())
+            } else if m.outcome == Outcome::Ok {
+                (found, keep)
+            } else {
+                failures += 1;
+                fs::write(failures_dir.join(format!("failure-{failures}")), m.entry)
+                    .map_err(|e| e.to_string())?;
+                continue;
+            };
+            for (m, c) in mask.iter_mut().zip(&coverage) {
                 *m |= c;
             }
             let name = corpus_dir.join(format!("input-{}", corpus.len()));
-            fs::write(name, r.entry).map_err(|e| e.to_string())?;
-            corpus.push(r.entry.to_vec());
+            fs::write(name, &input).map_err(|e| e.to_string())?;
+            corpus.push(input);
         }
     }
     let seconds = started.elapsed().as_secs_f64();

@@ -9,7 +9,8 @@
 #           -test.fuzztime=SECONDS) in a copy of the package directory, with its own fuzz cache;
 #   - ours: examples/fuzz_loop.rs — Go's mutator in 100 ms bursts inside one worker
 #           (Worker::fuzz with the coverage mask), the corpus kept by the host, every input
-#           that found new coverage rebuilt from the worker's saved state and added.
+#           that found new coverage rebuilt from the worker's saved state, minimized keeping
+#           its new coverage (Worker::minimize_keeping, as Go does) and added.
 # Both start from Go's own starting corpus for the target (its f.Add seeds and testdata files),
 # collected first by bench/fuzzloop/seeddump. Inputs/s: Go's own final "execs" over its elapsed
 # time; ours: runs counted by the worker over wall time. Counters lit: both corpora (Go's fuzz
@@ -72,11 +73,15 @@ for spec in "${targets[@]}"; do
 	mkdir -p "$dir/seeds"
 	bin=$dir/pkg.test
 	(cd "$goroot/src/$pkg" && GOWORK=off GOTOOLCHAIN=local go test -c -fuzz="^$fuzz\$" -o "$bin" .)
-	cp -r "$goroot/src/$pkg" "$dir/pkg"
+	# A copy of the package's top-level tree: go test runs in the package directory, and some
+	# targets read testdata beside it (image/png reads ../testdata).
+	mkdir -p "$dir/src"
+	cp -r "$goroot/src/${pkg%%/*}" "$dir/src/"
+	pkgdir=$dir/src/$pkg
 	# Go's starting corpus (f.Add seeds and testdata files), as its coordinator sends it to
 	# its worker, collected by seeddump standing in for the worker (argv[0] is what Go's
 	# coordinator starts as its workers): our loop starts from the same inputs.
-	(cd "$dir/pkg" && SEEDDUMP_DIR="$dir/seeds" SEEDDUMP_REAL="$bin" \
+	(cd "$pkgdir" && SEEDDUMP_DIR="$dir/seeds" SEEDDUMP_REAL="$bin" \
 		bash -c 'exec -a "$0" "$@"' "$seeddump" "$bin" -test.run="^$fuzz\$" -test.fuzz="^$fuzz\$" \
 		-test.parallel=1 -test.fuzztime="$seed_secs"s -test.fuzzcachedir="$dir/seedcache" \
 		>"$dir/seeddump.log" 2>&1) || true
@@ -90,7 +95,7 @@ for spec in "${targets[@]}"; do
 	fi
 
 	# Go: as `go test -fuzz=^X$ -parallel=1 -fuzztime=Ns` runs the binary.
-	(cd "$dir/pkg" && "$bin" -test.run="^$fuzz\$" -test.fuzz="^$fuzz\$" -test.parallel=1 \
+	(cd "$pkgdir" && "$bin" -test.run="^$fuzz\$" -test.fuzz="^$fuzz\$" -test.parallel=1 \
 		-test.fuzztime="${secs}s" -test.fuzzcachedir="$dir/gocache" >"$dir/go.log" 2>&1) || true
 	last=$(grep -E 'elapsed: [0-9]+s, execs: [0-9]+' "$dir/go.log" | tail -n 1 || true)
 	go_elapsed=$(sed -E 's/.*elapsed: ([0-9]+)s.*/\1/' <<<"$last")
