@@ -15,7 +15,9 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
+	"syscall"
 )
 
 func main() {
@@ -33,9 +35,20 @@ func main() {
 	cmd := exec.Command(real, os.Args[1:]...)
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	cmd.ExtraFiles = []*os.File{childIn, childOut, mem}
+	// The real worker never outlives this stand-in, however it ends (the coordinator kills
+	// it with SIGKILL after a second if it is slow to stop).
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		fail(err)
 	}
+	// The coordinator's SIGINT (its second step of stopping a worker) goes to the real one.
+	interrupts := make(chan os.Signal, 1)
+	signal.Notify(interrupts, os.Interrupt)
+	go func() {
+		for range interrupts {
+			cmd.Process.Signal(os.Interrupt)
+		}
+	}()
 	childIn.Close()
 	childOut.Close()
 	calls, responses := bufio.NewReader(callsIn), bufio.NewReader(fromChild)
