@@ -110,14 +110,15 @@ for spec in "${targets[@]}"; do
 	fi
 
 	# Ours.
-	ours=$("$loop" fuzz "$bin" "$fuzz" "$secs" "$dir/ours" "$dir/seeds"/*)
+	# In the package directory, as go test runs (some targets read files beside it).
+	ours=$(cd "$pkgdir" && "$loop" fuzz "$bin" "$fuzz" "$secs" "$dir/ours" "$dir/seeds"/*)
 	our_execs=$(sed -E 's/.*"execs":([0-9]+).*/\1/' <<<"$ours")
 	our_secs=$(sed -E 's/.*"seconds":([0-9.]+).*/\1/' <<<"$ours")
 
 	# Counters lit, measured the same way for both.
-	go_lit=$("$loop" lit "$bin" "$fuzz" "$dir/gocache/$fuzz" "$dir/seeds" | sed -E 's/.*"lit":([0-9]+).*/\1/')
+	go_lit=$(cd "$pkgdir" && "$loop" lit "$bin" "$fuzz" "$dir/gocache/$fuzz" "$dir/seeds" | sed -E 's/.*"lit":([0-9]+).*/\1/')
 	go_files=$(find "$dir/gocache/$fuzz" -type f 2>/dev/null | wc -l)
-	our_lit=$("$loop" lit "$bin" "$fuzz" "$dir/ours/corpus" "$dir/seeds" | sed -E 's/.*"lit":([0-9]+).*/\1/')
+	our_lit=$(cd "$pkgdir" && "$loop" lit "$bin" "$fuzz" "$dir/ours/corpus" "$dir/seeds" | sed -E 's/.*"lit":([0-9]+).*/\1/')
 	our_files=$(find "$dir/ours/corpus" -type f | wc -l)
 
 	awk -v t="$pkg $fuzz" -v ge="$go_execs" -v gs="$go_elapsed" -v oe="$our_execs" -v os="$our_secs" \
