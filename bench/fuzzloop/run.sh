@@ -31,6 +31,7 @@ while [ $# -gt 0 ]; do
 	shift
 done
 target_dir=${CARGO_TARGET_DIR:-$root/target}
+# FUZZLOOP_TARGETS="pkg Target type;..." replaces the list below.
 if [ $quick = 1 ]; then
 	secs=${secs:-3}
 	seed_secs=2
@@ -46,6 +47,9 @@ else
 		"net/netip FuzzParse string"
 	)
 	out=${out:-$root/bench/fuzzloop/RESULTS.md}
+fi
+if [ -n "${FUZZLOOP_TARGETS:-}" ]; then
+	IFS=';' read -r -a targets <<<"$FUZZLOOP_TARGETS"
 fi
 
 cargo build --release --quiet --example fuzz_loop
@@ -65,6 +69,12 @@ trap 'rm -rf "$work"' EXIT
 	echo "| target | go inputs/s | ours inputs/s | ratio | go lit | ours lit | ratio | go corpus | ours corpus | go s | ours s |"
 	echo "|---|---|---|---|---|---|---|---|---|---|---|"
 } >"$work/report.md"
+
+# Files in a directory; 0 when it does not exist (Go creates its cache only when it finds
+# something).
+count_files() {
+	if [ -d "$1" ]; then find "$1" -type f | wc -l; else echo 0; fi
+}
 
 for spec in "${targets[@]}"; do
 	read -r pkg fuzz kind <<<"$spec"
@@ -117,9 +127,9 @@ for spec in "${targets[@]}"; do
 
 	# Counters lit, measured the same way for both.
 	go_lit=$(cd "$pkgdir" && "$loop" lit "$bin" "$fuzz" "$dir/gocache/$fuzz" "$dir/seeds" | sed -E 's/.*"lit":([0-9]+).*/\1/')
-	go_files=$(find "$dir/gocache/$fuzz" -type f 2>/dev/null | wc -l)
+	go_files=$(count_files "$dir/gocache/$fuzz")
 	our_lit=$(cd "$pkgdir" && "$loop" lit "$bin" "$fuzz" "$dir/ours/corpus" "$dir/seeds" | sed -E 's/.*"lit":([0-9]+).*/\1/')
-	our_files=$(find "$dir/ours/corpus" -type f | wc -l)
+	our_files=$(count_files "$dir/ours/corpus")
 
 	awk -v t="$pkg $fuzz" -v ge="$go_execs" -v gs="$go_elapsed" -v oe="$our_execs" -v os="$our_secs" \
 		-v gl="$go_lit" -v ol="$our_lit" -v gf="$go_files" -v of="$our_files" 'BEGIN {
