@@ -134,10 +134,25 @@ for spec in "${targets[@]}"; do
 	awk -v t="$pkg $fuzz" -v ge="$go_execs" -v gs="$go_elapsed" -v oe="$our_execs" -v os="$our_secs" \
 		-v gl="$go_lit" -v ol="$our_lit" -v gf="$go_files" -v of="$our_files" 'BEGIN {
 		gr = ge / gs; orate = oe / os
-		printf "| %s | %.0f | %.0f | %.2fx | %d | %d | %.2fx | %d | %d | %d | %.1f |\n", t, gr, orate, orate / gr, gl, ol, (gl ? ol / gl : 0), gf, of, gs, os
+		ratio = gr >= 1 ? sprintf("%.2fx", orate / gr) : "n/a (see below)"
+		printf "| %s | %.0f | %.0f | %s | %d | %d | %.2fx | %d | %d | %d | %.1f |\n", t, gr, orate, ratio, gl, ol, (gl ? ol / gl : 0), gf, of, gs, os
 	}' >>"$work/report.md"
 	echo "$pkg $fuzz: go $go_execs execs in ${go_elapsed}s, lit $go_lit; ours $ours, lit $our_lit" >&2
 done
+cat >>"$work/report.md" <<'NOTES'
+
+Inputs/s are runs of the fuzz function per second of each side's own elapsed time (Go's from
+its last progress line; Go may run past -fuzztime while it finishes a minimization). Go's
+`execs` include the runs of a minimization only when it completes: when Go spends its budget
+minimizing one input that found new coverage (with -parallel=1 its only worker fuzzes nothing
+meanwhile), its inputs/s is near 0 and the ratio is not meaningful ("n/a"). That happened here
+on archive/tar and image/png, and happens with the go command itself
+(`go test -run='^$' -fuzz='^FuzzDecode$' -fuzztime=10s -parallel=1 image/png`: 8 execs in
+14 s, GODEBUG=fuzzdebug=1 shows the time going to "queueing input for minimization").
+Our loop minimizes too (Worker::minimize_keeping, Go's own minimizer) and counts those runs.
+Counters lit: each corpus with the seeds, replayed through the same binary, one exact run per
+file, counters ORed. One run each, on a shared machine: the load above says how noisy it was.
+NOTES
 mkdir -p "$(dirname "$out")"
 cp "$work/report.md" "$out"
 cat "$out"
