@@ -126,8 +126,10 @@ clean:
 .PHONY: bench bench-quick
 bench:
 	bench/run.sh
+	$(TIMEOUT) 1200 bench/fuzzloop/run.sh
 bench-quick:
 	bench/run.sh --quick
+	$(TIMEOUT) 300 bench/fuzzloop/run.sh --quick
 
 # The worker suite (tests/worker_*.rs, c-tests/worker) against Go fuzz workers built by each Go
 # release with native fuzzing, fetched through the Go module proxy (GOTOOLCHAIN=go<release>):

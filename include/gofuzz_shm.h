@@ -526,8 +526,9 @@ typedef struct {
   uint64_t duration_ns;
   /**
    * The encoded corpus entry the result is about: the input run (for run_bytes, its
-   * encoding); for fuzz the entry the mutations started from; for minimize the smallest
-   * entry known to fail. Never NULL.
+   * encoding); for fuzz the mutated input that failed, killed or hung the worker or found
+   * new coverage (rebuilt with Go's mutator), else the entry the mutations started from;
+   * for minimize the smallest entry known to fail (or to keep the coverage). Never NULL.
    */
   const uint8_t *entry;
   /**
@@ -547,7 +548,7 @@ typedef struct {
   /**
    * Fuzz only: the PRNG state the worker saved in the region header. With `rand_inc` and
    * `count`, what Go's coordinator replays through Go's mutator to rebuild the mutated
-   * input; this library does not rebuild it. 0 for the other calls.
+   * input (this library does that for you: see `entry`). 0 for the other calls.
    */
   uint64_t rand_state;
   /**
@@ -1078,9 +1079,13 @@ shm_status_t shm_worker_run_bytes(shm_worker_t *w,
  *
  * `*result`: `count` = runs done; `SHM_OUTCOME_CRASH` with Go's failure text, or
  * `SHM_OUTCOME_WORKER_DIED`/`SHM_OUTCOME_TIMEOUT`, when a mutated input failed; `coverage` = the
- * counters of the input that found new coverage (empty if none); `entry` = the entry the
- * mutations started from; `rand_state`/`rand_inc` = the worker's saved PRNG state. The mutated
- * input itself is not rebuilt (that needs Go's mutator).
+ * counters of the input that found new coverage (empty if none); `entry` = the exact input
+ * that failed, killed or hung the worker or found new coverage, rebuilt by replaying Go's
+ * mutator from the saved state as Go's coordinator does (run it with `shm_worker_run` to
+ * reproduce; save it as a corpus file), or the entry the mutations started from when a limit
+ * ended the call; `rand_state`/`rand_inc` = the worker's saved PRNG state. If the input
+ * cannot be rebuilt (only where Go's own worker fails on the entry), `entry` is the starting
+ * entry and `message` ends with a note saying why.
  *
  * Errors: as `shm_worker_run`, plus `SHM_ERR_INVALID_ARG` for no limit or a mask of the wrong
  * length.
@@ -1115,6 +1120,31 @@ shm_status_t shm_worker_minimize(shm_worker_t *w,
                                  uint64_t duration_ns,
                                  uint64_t runs,
                                  shm_run_result_t *result);
+
+/**
+ * Shrinks an entry that found new coverage with Go's own minimizer while keeping that
+ * coverage, as Go's coordinator does before adding such an input to its corpus (Go's
+ * `KeepCoverage`). `keep`/`keep_len`: the counters the entry lit outside the mask it was found
+ * with (one byte per counter; `keep_len` must be `shm_worker_coverage_len`, and at least one
+ * byte non-zero). Limits as `shm_worker_minimize`.
+ *
+ * `*result`: `SHM_OUTCOME_OK` with `entry` = the smallest entry found that keeps the coverage
+ * and `coverage` = its counters. If a candidate fails instead, minimization goes on for that
+ * failure and the result is as for `shm_worker_minimize`. If the entry does not keep the
+ * coverage, or a limit stopped minimization first, the entry is run once and that run is the
+ * result, with a note in `message`.
+ *
+ * Errors: as `shm_worker_minimize`, plus `SHM_ERR_INVALID_ARG` for a `keep` of the wrong length
+ * (or before the counter count is known) or with no counter set.
+ */
+shm_status_t shm_worker_minimize_keeping(shm_worker_t *w,
+                                         const uint8_t *entry,
+                                         size_t len,
+                                         const uint8_t *keep,
+                                         size_t keep_len,
+                                         uint64_t duration_ns,
+                                         uint64_t runs,
+                                         shm_run_result_t *result);
 
 /**
  * Stops the worker as Go's coordinator does (close its call pipe; SIGINT after 1 s; SIGKILL

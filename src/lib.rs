@@ -13,6 +13,7 @@ pub mod capi;
 pub mod corpus;
 pub mod error;
 pub mod layout;
+pub mod mutator;
 pub mod region;
 pub mod signature;
 pub mod target;
