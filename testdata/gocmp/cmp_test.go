@@ -1,0 +1,71 @@
+package gocmp
+
+import (
+	"testing"
+)
+
+// Token is the exact string FuzzToken fails on.
+const Token = "some-long-token"
+
+// Magic is the integer FuzzMagic fails on.
+const Magic = 0x1234abcd
+
+// FuzzMagic fails on one 64-bit value: one constant comparison, 8 bytes wide.
+func FuzzMagic(f *testing.F) {
+	f.Fuzz(func(t *testing.T, n int64) {
+		if n == Magic {
+			t.Fatalf("magic %#x", n)
+		}
+	})
+}
+
+// FuzzToken fails on one exact string: one string comparison.
+func FuzzToken(f *testing.F) {
+	f.Fuzz(func(t *testing.T, s string) {
+		if s == Token {
+			t.Fatalf("token %q", s)
+		}
+	})
+}
+
+// FuzzMixed compares a byte against a variable, a 16-bit value against a constant and a
+// string against a string built at run time: each kind once per run.
+func FuzzMixed(f *testing.F) {
+	f.Fuzz(func(t *testing.T, b byte, u uint16, s string) {
+		limit := byte(len(s))
+		if b == limit {
+			t.Log("byte matches the length")
+		}
+		if u == 0xbeef {
+			t.Log("beef")
+		}
+		want := "prefix-" + s[:len(s)/2]
+		if s == want {
+			t.Log("half")
+		}
+	})
+}
+
+// FuzzQuiet makes no comparison of its own: everything the hooks see is the worker's.
+func FuzzQuiet(f *testing.F) {
+	f.Fuzz(func(t *testing.T, b []byte) {
+		sink = b
+	})
+}
+
+var sink []byte
+
+// FuzzMany compares each byte of its input with a constant: as many comparisons as bytes.
+func FuzzMany(f *testing.F) {
+	f.Fuzz(func(t *testing.T, b []byte) {
+		n := 0
+		for _, c := range b {
+			if c == 'x' {
+				n++
+			}
+		}
+		sinkN = n
+	})
+}
+
+var sinkN int
