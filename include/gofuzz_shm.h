@@ -234,7 +234,7 @@ typedef struct {
    */
   uint32_t site;
   /**
-   * Integers: bytes of the goroutine's stack in use at the comparison; strings: 0.
+   * Bytes of the goroutine's stack in use where the comparison was made.
    */
   uint32_t depth;
   /**

@@ -42,7 +42,7 @@ pub struct shm_cmp_record_t {
     /// Go's site id. Integers: Go's fake PC for the comparison modulo 512 (what Go passes),
     /// shifted by a constant of the binary; strings: Go's 32-bit fake PC. Stable for a binary.
     pub site: u32,
-    /// Integers: bytes of the goroutine's stack in use at the comparison; strings: 0.
+    /// Bytes of the goroutine's stack in use where the comparison was made.
     pub depth: u32,
     /// Integers: operand width in bytes (1, 2, 4, 8); strings: 0.
     pub size: u8,
@@ -124,9 +124,10 @@ fn record(c: &Comparison) -> shm_cmp_record_t {
         } => {
             (r.site, r.depth, r.size, r.is_const, r.a, r.b) = (site, depth, size, is_const, a, b);
         }
-        Comparison::Str { site, a, b } => {
+        Comparison::Str { site, depth, a, b } => {
             r.kind = shm_cmp_kind_t::SHM_CMP_STR;
             r.site = site;
+            r.depth = depth;
             r.truncated = u8::from(a.truncated()) | u8::from(b.truncated()) << 1;
             r.a_len = a.bytes().len() as u8;
             r.b_len = b.bytes().len() as u8;

@@ -65,8 +65,11 @@ fn parse_go_version(text: &str) -> Option<(u32, u32)> {
     Some((major, minor))
 }
 
-/// Why the toolchain cannot link the hooks, or `None` when it can: linux/amd64, Go 1.18 or
-/// later (the first release with native fuzzing and `-tags=libfuzzer` for it).
+/// Why the toolchain cannot give comparison feedback, or `None` when it can: linux/amd64 and
+/// Go 1.20 or later. Go 1.18 passes no site ids and no string comparisons, and its worker's
+/// own comparisons after the fuzz function vary from run to run; Go 1.19 reports the update of
+/// every coverage counter as a comparison (its compiler instruments its own NeverZero check).
+/// Both link and run, but their records are mostly noise.
 fn unsupported(version: &str, goos: &str, goarch: &str) -> Option<String> {
     if (goos, goarch) != ("linux", "amd64") {
         return Some(format!(
@@ -74,18 +77,45 @@ fn unsupported(version: &str, goos: &str, goarch: &str) -> Option<String> {
         ));
     }
     match parse_go_version(version) {
-        Some(v) if v >= (1, 18) => None,
+        Some(v) if v >= (1, 20) => None,
+        Some((1, 19)) => Some(format!(
+            "{version} reports every coverage counter update as a comparison; comparison \
+             feedback needs Go 1.20 or later"
+        )),
+        Some((1, 18)) => Some(format!(
+            "{version} passes no comparison sites and no string comparisons; comparison \
+             feedback needs Go 1.20 or later"
+        )),
         Some(_) => Some(format!(
-            "comparison hooks need Go 1.18 or later, not {version}"
+            "{version} has no native fuzzing; comparison feedback needs Go 1.20 or later"
         )),
         None => Some(format!("unrecognized Go version {version:?}")),
+    }
+}
+
+/// Why the toolchain `options` names (`go`, `env`, `package_dir`) cannot give comparison
+/// feedback, or `None` when it can (see [`build_test_binary`]). Asks `go env`.
+pub fn hooks_unsupported(options: &BuildOptions) -> Result<Option<String>> {
+    let mut command = Command::new(&options.go);
+    command
+        .current_dir(&options.package_dir)
+        .envs(options.env.iter().map(|(k, v)| (k, v)))
+        .args(["env", "GOVERSION", "GOOS", "GOARCH"]);
+    let env = run(command, BUILD, &options.go)?;
+    match env.lines().collect::<Vec<_>>()[..] {
+        [version, goos, goarch] => Ok(unsupported(version, goos, goarch)),
+        _ => Err(Error::new(
+            ErrorKind::Io,
+            BUILD,
+            format!("`go env GOVERSION GOOS GOARCH` printed {env:?}"),
+        )),
     }
 }
 
 /// Builds the test binary: `go test -c -fuzz=^<target>$ -o <output>`, and with the hooks also
 /// `-tags=libfuzzer -ldflags='-linkmode=external -extldflags=<hook object>'`. Fails with the
 /// tools' output when a build step fails, and with `InvalidArgument` when the toolchain
-/// cannot link the hooks (see [`BuildOptions::hooks`] to build without them).
+/// cannot give comparison feedback ([`hooks_unsupported`]; build without the hooks then).
 pub fn build_test_binary(options: &BuildOptions) -> Result<()> {
     let target_ok = !options.target.is_empty()
         && options
@@ -109,22 +139,8 @@ pub fn build_test_binary(options: &BuildOptions) -> Result<()> {
     };
     let mut hooks_obj = None;
     if options.hooks {
-        let env = run(
-            go(&["env", "GOVERSION", "GOOS", "GOARCH"]),
-            BUILD,
-            &options.go,
-        )?;
-        let lines: Vec<&str> = env.lines().collect();
-        if let [version, goos, goarch] = lines[..] {
-            if let Some(why) = unsupported(version, goos, goarch) {
-                return Err(Error::new(ErrorKind::InvalidArgument, BUILD, why));
-            }
-        } else {
-            return Err(Error::new(
-                ErrorKind::Io,
-                BUILD,
-                format!("`go env GOVERSION GOOS GOARCH` printed {env:?}"),
-            ));
+        if let Some(why) = hooks_unsupported(options)? {
+            return Err(Error::new(ErrorKind::InvalidArgument, BUILD, why));
         }
         hooks_obj = Some(compile_hooks(&options.cc)?);
     }
@@ -258,7 +274,9 @@ mod tests {
         assert_eq!(parse_go_version("go1.22rc1"), Some((1, 22)));
         assert_eq!(parse_go_version("devel +abc"), None);
         assert!(unsupported("go1.17.13", "linux", "amd64").is_some());
-        assert!(unsupported("go1.18.10", "linux", "amd64").is_none());
+        assert!(unsupported("go1.18.10", "linux", "amd64").is_some());
+        assert!(unsupported("go1.19.13", "linux", "amd64").is_some());
+        assert!(unsupported("go1.20.14", "linux", "amd64").is_none());
         assert!(unsupported("go1.26.0", "linux", "arm64").is_some());
     }
 }

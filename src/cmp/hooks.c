@@ -26,7 +26,7 @@
  * What the gate lets through besides the target's comparisons: after the fuzz function
  * returns, its goroutine formats the run's duration (testing's report, fmt.Sprintf) before
  * the serving goroutine resumes. That tail is the same every run; the host learns it and cuts
- * it (src/cmp/tail.rs). Integer records carry the stack depth to make that match exact.
+ * it (src/cmp/tail.rs). Records carry the stack depth of the comparison for that.
  */
 #if !defined(__x86_64__) || !defined(__linux__)
 #error "gofuzz-shm comparison hooks: only linux/amd64 is supported"
@@ -196,7 +196,7 @@ static inline uint32_t gofz_strlen(const char *s, uint32_t max, int *truncated)
  * copies (a string with a NUL in it arrives cut there). */
 __attribute__((visibility("hidden"), used)) void gofz_cmp_str(uintptr_t pc, const char *s1,
                                                                 const char *s2, int result,
-                                                                uintptr_t g)
+                                                                uintptr_t g, uintptr_t sp)
 {
     (void)result;
     struct ring_header *h = __atomic_load_n(&ring, __ATOMIC_ACQUIRE);
@@ -209,11 +209,12 @@ __attribute__((visibility("hidden"), used)) void gofz_cmp_str(uintptr_t pc, cons
     int t1, t2;
     uint32_t n1 = gofz_strlen(s1, GOFZ_MAX_STR, &t1);
     uint32_t n2 = gofz_strlen(s2, GOFZ_MAX_STR, &t2);
-    uint64_t n = (8 + n1 + n2 + GOFZ_SLOT - 1) / GOFZ_SLOT;
+    uint64_t n = (12 + n1 + n2 + GOFZ_SLOT - 1) / GOFZ_SLOT;
     uint8_t *s = gofz_reserve(h, n);
     if (s == NULL)
         return;
-    uint8_t *p = s + 8;
+    ((uint32_t *)s)[2] = (uint32_t)(((const uintptr_t *)g)[1] - sp);
+    uint8_t *p = s + 12;
     for (uint32_t i = 0; i < n1; i++)
         *p++ = (uint8_t)s1[i];
     for (uint32_t i = 0; i < n2; i++)
@@ -253,6 +254,7 @@ __asm__(".text\n"
         ".type __sanitizer_weak_hook_strcmp, @function\n"
         "__sanitizer_weak_hook_strcmp:\n"
         "\tmovq %r14, %r8\n"
+        "\tmovq %r12, %r9\n"
         "\tjmp gofz_cmp_str\n"
         ".size __sanitizer_weak_hook_strcmp, .-__sanitizer_weak_hook_strcmp\n");
 

@@ -25,14 +25,13 @@
 //!
 //! Only the fuzz function's comparisons are recorded: the hook leaves out those the worker
 //! makes decoding its call and the corpus entry and encoding its answer (see `hooks.c`). That
-//! needs linux/amd64 and a release whose worker runs the fuzz function on its own goroutine
-//! and counts runs in the region header before each, which every release since 1.18 does.
+//! needs linux/amd64 and Go 1.20 or later ([`hooks_unsupported`] says why not).
 
 mod binary;
 mod ring;
 mod tail;
 
-pub use binary::{build_test_binary, compile_hooks, BuildOptions, HooksObject};
+pub use binary::{build_test_binary, compile_hooks, hooks_unsupported, BuildOptions, HooksObject};
 pub use ring::{CmpRing, CmpStats, Comparison, StrOperand, DEFAULT_SLOTS, MAX_SLOTS, MAX_STRING};
 
 use crate::worker::{InheritedFd, WorkerOptions};

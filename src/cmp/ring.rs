@@ -15,8 +15,9 @@
 //!
 //! A record starts at a slot with a header word stored last (release): byte 0 the kind
 //! (1 integer, 2 string), byte 1 flags, bytes 2 and 3 the string lengths, bytes 4..8 the site.
-//! An integer record is one slot (operands at 8 and 16, stack depth at 24); a string record holds both strings
-//! after its header word and spans `(8 + len_a + len_b + 31) / 32` slots.
+//! An integer record is one slot (operands at 8 and 16, stack depth at 24); a string record
+//! holds the stack depth (u32) at 8 and both strings from 12, and spans
+//! `(12 + len_a + len_b + 31) / 32` slots.
 //!
 //! The worker may be buggy or hostile and a goroutine of the target may still write after a
 //! call has returned, so every read here is volatile or atomic, every record is validated, and
@@ -81,12 +82,30 @@ pub enum Comparison {
     Str {
         /// Go's site id: its fake PC for the comparison (a 32-bit hash of the position).
         site: u32,
+        /// Bytes of its goroutine's stack in use where the comparison was made.
+        depth: u32,
         /// The operands, each cut at [`MAX_STRING`] bytes and at its first NUL (Go passes
         /// C strings).
         a: StrOperand,
         /// See `a`.
         b: StrOperand,
     },
+}
+
+impl Comparison {
+    /// Go's site id of the comparison.
+    pub fn site(&self) -> u32 {
+        match *self {
+            Comparison::Int { site, .. } | Comparison::Str { site, .. } => site,
+        }
+    }
+
+    /// Bytes of its goroutine's stack in use where the comparison was made.
+    pub fn depth(&self) -> u32 {
+        match *self {
+            Comparison::Int { depth, .. } | Comparison::Str { depth, .. } => depth,
+        }
+    }
 }
 
 /// A string operand of a [`Comparison::Str`], stored inline.
@@ -316,13 +335,14 @@ impl CmpRing {
             }
             KIND_STR => {
                 let (la, lb) = (word[2] as usize, word[3] as usize);
-                let span = (8 + la + lb).div_ceil(SLOT);
+                let span = (12 + la + lb).div_ceil(SLOT);
                 if la > MAX_STRING || lb > MAX_STRING || word[1] & !3 != 0 || at + span > used {
                     return None;
                 }
-                let a = self.operand(base + 8, la, word[1] & 1 != 0);
-                let b = self.operand(base + 8 + la, lb, word[1] & 2 != 0);
-                Some((Comparison::Str { site, a, b }, span))
+                let depth = (self.load_u64(base + 8) & 0xffff_ffff) as u32;
+                let a = self.operand(base + 12, la, word[1] & 1 != 0);
+                let b = self.operand(base + 12 + la, lb, word[1] & 2 != 0);
+                Some((Comparison::Str { site, depth, a, b }, span))
             }
             _ => None,
         }

@@ -1,15 +1,23 @@
 //! The comparisons a worker makes after the fuzz function returns and before the hook's gate
 //! closes: Go's testing package formats the run's duration on the fuzz function's goroutine
-//! (`fmtDuration`, fmt.Sprintf), some sixty comparisons that are the same every run. The hook
-//! cannot see where the fuzz function ends, so the host learns this tail: the longest suffix
-//! common to the records of the first two runs after the ring was made. A suffix that every run
-//! shares tells a fuzzer nothing about its input, so cutting it from each later run loses
-//! nothing the first two runs did not already show.
+//! (`fmtDuration`, fmt.Sprintf), some sixty comparisons every run, the same sites at the same
+//! stack depths (their operands vary a little with the duration, and on a worker's first run).
+//! The hook cannot see where the fuzz function ends, so the host learns this tail from the
+//! second and third runs after the ring was made (the first is a worker's warm-up) and cuts it
+//! from every run from the third on.
+//!
+//! Learning: the longest suffix the two runs share by shape (site, stack depth, width; strings
+//! whole). When the fuzz function took the same path in both runs, that suffix also holds the
+//! target's last comparisons. The tail starts where testing's `fmt.Sprintf("%.2fs", …)` starts
+//! scanning its format, a comparison `0 < 5` (8 bytes, both variable: the index and the
+//! format's length), made shallower in the stack than the fuzz function's (which runs below
+//! testing's and reflect's frames); so the learned suffix starts at the first such comparison
+//! that is shallower than everything before it. Every release from 1.18 to 1.26 formats the
+//! duration this way; should one not, the whole shared suffix is kept.
 
 use super::ring::Comparison;
 
-/// Runs that teach the tail: the first run after a worker starts is not one of them (its tail
-/// differs, Go's fmt allocating its buffer for the first time), the second and third are.
+/// Runs that teach the tail (0-based): the second and the third.
 const LEARN_FROM: u8 = 1;
 const LEARNED: u8 = 3;
 
@@ -34,13 +42,12 @@ impl Tail {
             if self.runs < LEARNED {
                 return 0;
             }
-            // Learned from two runs: what both end with, operands included.
-            let common = common_suffix(&self.records, run, |a, b| a == b);
+            let common = common_suffix(&self.records, run);
             self.records.drain(..self.records.len() - common);
+            let start = tail_start(&self.records);
+            self.records.drain(..start);
         }
-        // Cut by shape: a slow run formats its duration with other digits, the first run of a
-        // worker allocates; the sites, depths and sizes are the same.
-        let n = common_suffix(&self.records, run, same_shape);
+        let n = common_suffix(&self.records, run);
         run.truncate(run.len() - n);
         n
     }
@@ -60,35 +67,46 @@ impl Tail {
 fn same_shape(a: &Comparison, b: &Comparison) -> bool {
     match (a, b) {
         (
+            Comparison::Int { size, is_const, .. },
             Comparison::Int {
-                site,
-                depth,
-                size,
-                is_const,
-                ..
-            },
-            Comparison::Int {
-                site: site2,
-                depth: depth2,
                 size: size2,
                 is_const: is_const2,
                 ..
             },
-        ) => (site, depth, size, is_const) == (site2, depth2, size2, is_const2),
+        ) => (a.site(), a.depth(), size, is_const) == (b.site(), b.depth(), size2, is_const2),
         _ => a == b,
     }
 }
 
-fn common_suffix(
-    a: &[Comparison],
-    b: &[Comparison],
-    same: impl Fn(&Comparison, &Comparison) -> bool,
-) -> usize {
+fn common_suffix(a: &[Comparison], b: &[Comparison]) -> usize {
     a.iter()
         .rev()
         .zip(b.iter().rev())
-        .take_while(|(x, y)| same(x, y))
+        .take_while(|(x, y)| same_shape(x, y))
         .count()
+}
+
+/// Where the tail starts in a learned suffix (see the module documentation): the first
+/// `0 < 5` comparison shallower than everything before it; 0 when there is none.
+fn tail_start(records: &[Comparison]) -> usize {
+    let mut shallowest = u32::MAX;
+    for (k, r) in records.iter().enumerate() {
+        let sprintf_start = matches!(
+            *r,
+            Comparison::Int {
+                size: 8,
+                is_const: false,
+                a: 0,
+                b: 5,
+                ..
+            }
+        );
+        if sprintf_start && r.depth() < shallowest {
+            return k;
+        }
+        shallowest = shallowest.min(r.depth());
+    }
+    0
 }
 
 #[cfg(test)]
@@ -97,14 +115,48 @@ mod tests {
     use crate::cmp::Comparison;
 
     fn int(site: u32, a: u64) -> Comparison {
+        at(site, 100, a)
+    }
+
+    fn at(site: u32, depth: u32, a: u64) -> Comparison {
         Comparison::Int {
             site,
-            depth: 100,
+            depth,
             size: 8,
             is_const: true,
             a,
             b: 1,
         }
+    }
+
+    #[test]
+    fn the_targets_comparisons_on_the_same_path_are_not_learned() {
+        // The target compares at depth 2000 in every run (one of them a `0 < 5` too); the tail
+        // starts shallower (100) with Sprintf's `0 < 5`, goes deeper (300), and comes back.
+        let sprintf = |depth| Comparison::Int {
+            site: 3,
+            depth,
+            size: 8,
+            is_const: false,
+            a: 0,
+            b: 5,
+        };
+        let tail = [sprintf(100), at(8, 300, 0), at(9, 50, 0)];
+        let run = |n: u64| [vec![at(1, 2000, n), sprintf(2100)], tail.to_vec()].concat();
+        let mut t = Tail::default();
+        assert_eq!(t.cut(&mut run(1)), 0);
+        assert_eq!(t.cut(&mut run(2)), 0);
+        let mut r = run(3);
+        assert_eq!(t.cut(&mut r), 3);
+        assert_eq!(r, [at(1, 2000, 3), sprintf(2100)]);
+        // A quiet target: everything is tail.
+        let mut t = Tail::default();
+        for _ in 0..2 {
+            assert_eq!(t.cut(&mut tail.to_vec()), 0);
+        }
+        let mut r = tail.to_vec();
+        assert_eq!(t.cut(&mut r), 3);
+        assert!(r.is_empty());
     }
 
     #[test]

@@ -69,3 +69,30 @@ func FuzzMany(f *testing.F) {
 }
 
 var sinkN int
+
+// FuzzHeavy scans its input the way a parser does, several comparisons per byte: the
+// comparison-heavy target of the benchmark (benches/cmp.rs).
+func FuzzHeavy(f *testing.F) {
+	f.Fuzz(func(t *testing.T, b []byte) {
+		sinkN = scan(b)
+	})
+}
+
+func scan(b []byte) int {
+	n := 0
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		switch {
+		case c >= 'a' && c <= 'z':
+			n++
+		case c >= '0' && c <= '9':
+			n += 2
+		case c == ' ' || c == '\t':
+			n += 3
+		}
+		if i+4 <= len(b) && uint32(b[i])|uint32(b[i+1])<<8|uint32(b[i+2])<<16|uint32(b[i+3])<<24 == 0xfeedface {
+			n += 100
+		}
+	}
+	return n
+}
