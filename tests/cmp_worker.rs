@@ -172,6 +172,38 @@ fn each_width_and_kind() {
 }
 
 #[test]
+fn bytes_equal_and_equal_fold_reach_the_string_hook() {
+    if !have_go() {
+        return;
+    }
+    let mut ring = CmpRing::new(4096).unwrap();
+    let mut w = start(hooked_binary(), "FuzzEqual", &ring);
+    let entry = |b: &str, s: &str| format!("go test fuzz v1\n[]byte({b:?})\nstring({s:?})\n");
+    learn(
+        &mut w,
+        &mut ring,
+        [&entry("", ""), &entry("a", "b"), &entry("cc", "dd")],
+    );
+    let (seen, stats) = run(&mut w, &mut ring, &entry("bytes", "fold"));
+    let strs: Vec<(&[u8], &[u8])> = seen
+        .iter()
+        .filter_map(|c| match c {
+            Comparison::Str { a, b, .. } => Some((a.bytes(), b.bytes())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        strs,
+        [
+            (&b"bytes"[..], &b"bytes-token"[..]),
+            (b"fold", b"Fold-Token")
+        ],
+        "{seen:?} {stats:?}"
+    );
+    w.stop().unwrap();
+}
+
+#[test]
 fn none_of_the_workers_own_comparisons() {
     if !have_go() {
         return;

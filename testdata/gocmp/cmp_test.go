@@ -1,6 +1,8 @@
 package gocmp
 
 import (
+	"bytes"
+	"strings"
 	"testing"
 )
 
@@ -95,4 +97,17 @@ func scan(b []byte) int {
 		}
 	}
 	return n
+}
+
+// FuzzEqual compares bytes with bytes.Equal and a string with strings.EqualFold: both reach
+// the string hook.
+func FuzzEqual(f *testing.F) {
+	f.Fuzz(func(t *testing.T, b []byte, s string) {
+		if bytes.Equal(b, []byte("bytes-token")) {
+			t.Log("bytes")
+		}
+		if strings.EqualFold(s, "Fold-Token") {
+			t.Log("fold")
+		}
+	})
 }
