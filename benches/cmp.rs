@@ -48,7 +48,30 @@ fn entries() -> [Vec<u8>; 2] {
     [3, 7].map(|seed| format!("go test fuzz v1\n[]byte({:?})\n", text(seed)).into_bytes())
 }
 
+/// Pins this process (and so the workers it starts) to one CPU, as benches/worker.rs does and
+/// for its reason: unpinned, runs jump between two speeds (host and worker on one core or on
+/// two), which drowns the difference measured. GOFUZZSHM_BENCH_NO_PIN=1 leaves it unpinned.
+fn pin_to_one_cpu() -> Option<usize> {
+    if std::env::var_os("GOFUZZSHM_BENCH_NO_PIN").is_some() {
+        return None;
+    }
+    // SAFETY: sched_getaffinity/sched_setaffinity on this process with a zeroed cpu_set_t.
+    unsafe {
+        let mut set: libc::cpu_set_t = std::mem::zeroed();
+        if libc::sched_getaffinity(0, std::mem::size_of_val(&set), &mut set) != 0 {
+            return None;
+        }
+        let cpu = (0..libc::CPU_SETSIZE as usize)
+            .rev()
+            .find(|&c| libc::CPU_ISSET(c, &set))?;
+        libc::CPU_ZERO(&mut set);
+        libc::CPU_SET(cpu, &mut set);
+        (libc::sched_setaffinity(0, std::mem::size_of_val(&set), &set) == 0).then_some(cpu)
+    }
+}
+
 fn main() {
+    let pinned = pin_to_one_cpu();
     let plain_bin = build("plain", false);
     let hooked_bin = build("hooked", true);
     let entries = entries();
@@ -63,7 +86,7 @@ fn main() {
     let mut plain = start(&plain_bin, None);
     let mut bare = start(&hooked_bin, None);
     let mut hooked = start(&hooked_bin, Some(&ring));
-    let mut seen = Vec::new();
+    let mut seen = gofuzz_shm::cmp::CmpRun::new();
     // Learn the tail, and check that the ring sees the target's comparisons.
     for e in entries.iter().chain(&entries) {
         ring.reset();
@@ -72,13 +95,19 @@ fn main() {
     }
     let stats = ring.collect(&mut seen);
     assert!(
-        seen.len() > 1000 && stats.dropped == 0,
+        seen.comparisons().len() > 1000 && stats.dropped == 0,
         "{} comparisons per input, {stats:?}",
-        seen.len()
+        seen.comparisons().len()
     );
     println!(
-        "cmp: {} comparisons recorded per input, {} filtered as the worker's own, {} tail",
-        stats.records, stats.filtered, stats.tail
+        "cmp: {} comparisons recorded per input, {} filtered as the worker's own, {} tail; {}",
+        stats.records,
+        stats.filtered,
+        stats.tail,
+        match pinned {
+            Some(cpu) => format!("host and workers pinned to CPU {cpu}"),
+            None => "not pinned".to_owned(),
+        }
     );
 
     let mut bench = support::Bench::new();

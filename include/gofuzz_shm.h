@@ -266,13 +266,14 @@ typedef struct {
    */
   uint64_t b;
   /**
-   * Strings: the first operand (cut at 64 bytes and at a NUL: Go passes C strings).
+   * Strings: the first operand, `a_len` bytes (cut at 64 bytes and at a NUL: Go passes C
+   * strings); valid as long as the record. Integers: NULL.
    */
-  uint8_t a_bytes[64];
+  const uint8_t *a_bytes;
   /**
-   * Strings: the second operand, likewise.
+   * Strings: the second operand, `b_len` bytes, likewise.
    */
-  uint8_t b_bytes[64];
+  const uint8_t *b_bytes;
 } shm_cmp_record_t;
 
 /**

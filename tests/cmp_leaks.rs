@@ -38,14 +38,14 @@ fn nothing_leaks() {
     let mut ring = CmpRing::new(1024).unwrap();
     let mut w = start(hooked_binary(), "FuzzMagic", &ring);
     let pid = w.pid().unwrap();
-    let mut seen = Vec::new();
+    let mut seen = gofuzz_shm::cmp::CmpRun::new();
     for n in 0..4 {
         ring.reset();
         w.run(format!("go test fuzz v1\nint64({n})\n").as_bytes())
             .unwrap();
         ring.collect(&mut seen);
     }
-    assert_eq!(seen.len(), 1, "{seen:?}");
+    assert_eq!(seen.comparisons().len(), 1, "{seen:?}");
     // A worker killed from outside is restarted by the next run, with the ring still working.
     // SAFETY: plain kill(2) of our own child, which has not been reaped.
     unsafe { libc::kill(pid as libc::pid_t, libc::SIGKILL) };
@@ -61,7 +61,7 @@ fn nothing_leaks() {
     ring.reset();
     w.run(b"go test fuzz v1\nint64(10)\n").unwrap();
     ring.collect(&mut seen);
-    assert_eq!(seen.len(), 1, "after a restart: {seen:?}");
+    assert_eq!(seen.comparisons().len(), 1, "after a restart: {seen:?}");
     w.stop().unwrap();
     drop(ring);
 

@@ -33,7 +33,7 @@ fn check(toolchain: &str) -> Result<String, String> {
     }
     build_test_binary(&options).map_err(|e| format!("build: {e}"))?;
     let mut ring = CmpRing::new(4096).unwrap();
-    let mut seen = Vec::new();
+    let mut seen = gofuzz_shm::cmp::CmpRun::new();
     let mut notes = Vec::new();
 
     let mut w = start(&out, "FuzzMagic", &ring);
@@ -48,6 +48,7 @@ fn check(toolchain: &str) -> Result<String, String> {
         ring.collect(&mut seen);
     }
     let ints: Vec<_> = seen
+        .comparisons()
         .iter()
         .map(|c| match *c {
             Comparison::Int {
@@ -76,11 +77,8 @@ fn check(toolchain: &str) -> Result<String, String> {
         }
         ring.collect(&mut seen);
     }
-    let strs = seen
-        .iter()
-        .filter(|c| matches!(c, Comparison::Str { .. }))
-        .count();
-    let len = seen.iter().any(|c| {
+    let strs = seen.strings().count();
+    let len = seen.comparisons().iter().any(|c| {
         matches!(
             *c,
             Comparison::Int {

@@ -7,18 +7,30 @@
 mod cmp_common;
 
 use cmp_common::*;
-use gofuzz_shm::cmp::{CmpRing, CmpStats, Comparison};
+use gofuzz_shm::cmp::{CmpRing, CmpRun, CmpStats, Comparison};
 use gofuzz_shm::worker::{Outcome, Worker};
 
 const MAGIC: u64 = 0x1234abcd;
 
-fn run(worker: &mut Worker, ring: &mut CmpRing, entry: &str) -> (Vec<Comparison>, CmpStats) {
-    let mut seen = Vec::new();
+/// Runs an entry that must pass; its comparisons (integers as they are, strings as owned
+/// bytes), the run, and the stats.
+fn run(
+    worker: &mut Worker,
+    ring: &mut CmpRing,
+    entry: &str,
+) -> (Vec<Comparison>, CmpRun, CmpStats) {
+    let mut seen = CmpRun::new();
     ring.reset();
     let result = worker.run(entry.as_bytes()).unwrap();
     assert_eq!(result.outcome, Outcome::Ok, "{entry:?}: {}", result.message);
     let stats = ring.collect(&mut seen);
-    (seen, stats)
+    (seen.comparisons().to_vec(), seen, stats)
+}
+
+fn strings(run: &CmpRun) -> Vec<(Vec<u8>, Vec<u8>)> {
+    run.strings()
+        .map(|(a, b)| (a.to_vec(), b.to_vec()))
+        .collect()
 }
 
 fn int64_entry(n: i64) -> String {
@@ -45,7 +57,7 @@ fn an_integer_compare_against_a_constant() {
     let mut ring = CmpRing::new(4096).unwrap();
     let mut w = start(hooked_binary(), "FuzzMagic", &ring);
     // Before the tail is learned, the run's records start with the target's comparison.
-    let (first, stats) = run(&mut w, &mut ring, &int64_entry(5));
+    let (first, _, stats) = run(&mut w, &mut ring, &int64_entry(5));
     let magic5 = Comparison::Int {
         site: site_of(&first[0]),
         depth: depth_of(&first[0]),
@@ -62,7 +74,7 @@ fn an_integer_compare_against_a_constant() {
     run(&mut w, &mut ring, &int64_entry(6));
     run(&mut w, &mut ring, &int64_entry(-6));
     for n in [7i64, -1, MAGIC as i64 - 1] {
-        let (seen, stats) = run(&mut w, &mut ring, &int64_entry(n));
+        let (seen, _, stats) = run(&mut w, &mut ring, &int64_entry(n));
         let mut want = magic5;
         if let Comparison::Int { b, .. } = &mut want {
             *b = n as u64;
@@ -87,16 +99,9 @@ fn a_string_compare_against_a_long_token() {
         [&string_entry("a"), &string_entry("bb"), &string_entry("")],
     );
     for input in ["hello", "some-long-tokem", ""] {
-        let (seen, _) = run(&mut w, &mut ring, &string_entry(input));
-        let strings: Vec<(Vec<u8>, Vec<u8>)> = seen
-            .iter()
-            .filter_map(|c| match c {
-                Comparison::Str { a, b, .. } => Some((a.bytes().to_vec(), b.bytes().to_vec())),
-                _ => None,
-            })
-            .collect();
+        let (seen, r, _) = run(&mut w, &mut ring, &string_entry(input));
         assert_eq!(
-            strings,
+            strings(&r),
             [(input.as_bytes().to_vec(), b"some-long-token".to_vec())],
             "{input:?}: {seen:?}"
         );
@@ -138,7 +143,7 @@ fn each_width_and_kind() {
         &mut ring,
         [&entry(1, 2, "x"), &entry(3, 4, "yz"), &entry(5, 6, "")],
     );
-    let (seen, stats) = run(&mut w, &mut ring, &entry(7, 9, "abcdef"));
+    let (seen, r, stats) = run(&mut w, &mut ring, &entry(7, 9, "abcdef"));
     let ints: Vec<(u8, bool, u64, u64)> = seen
         .iter()
         .filter_map(|c| match *c {
@@ -160,14 +165,11 @@ fn each_width_and_kind() {
         ints.contains(&(2, true, 0xbeef, 9)),
         "u == 0xbeef: {seen:?}"
     );
-    let strs: Vec<(&[u8], &[u8])> = seen
-        .iter()
-        .filter_map(|c| match c {
-            Comparison::Str { a, b, .. } => Some((a.bytes(), b.bytes())),
-            _ => None,
-        })
-        .collect();
-    assert_eq!(strs, [(&b"abcdef"[..], &b"prefix-abc"[..])], "{seen:?}");
+    assert_eq!(
+        strings(&r),
+        [(b"abcdef".to_vec(), b"prefix-abc".to_vec())],
+        "{seen:?}"
+    );
     w.stop().unwrap();
 }
 
@@ -184,19 +186,12 @@ fn bytes_equal_and_equal_fold_reach_the_string_hook() {
         &mut ring,
         [&entry("", ""), &entry("a", "b"), &entry("cc", "dd")],
     );
-    let (seen, stats) = run(&mut w, &mut ring, &entry("bytes", "fold"));
-    let strs: Vec<(&[u8], &[u8])> = seen
-        .iter()
-        .filter_map(|c| match c {
-            Comparison::Str { a, b, .. } => Some((a.bytes(), b.bytes())),
-            _ => None,
-        })
-        .collect();
+    let (seen, r, stats) = run(&mut w, &mut ring, &entry("bytes", "fold"));
     assert_eq!(
-        strs,
+        strings(&r),
         [
-            (&b"bytes"[..], &b"bytes-token"[..]),
-            (b"fold", b"Fold-Token")
+            (b"bytes".to_vec(), b"bytes-token".to_vec()),
+            (b"fold".to_vec(), b"Fold-Token".to_vec())
         ],
         "{seen:?} {stats:?}"
     );
@@ -218,7 +213,7 @@ fn none_of_the_workers_own_comparisons() {
         "a longer input with \"quotes\" and \\ escapes",
         "0123456789",
     ] {
-        let (seen, stats) = run(&mut w, &mut ring, &entry(input));
+        let (seen, _, stats) = run(&mut w, &mut ring, &entry(input));
         assert_eq!(seen, [], "{input:?}: {stats:?}");
         assert!(stats.filtered > 50, "{stats:?}");
         assert_eq!(stats.dropped, 0);
@@ -236,18 +231,18 @@ fn drops_are_counted_when_the_ring_is_full() {
     let mut w = start(hooked_binary(), "FuzzMany", &ring);
     let entry = |n: usize| format!("go test fuzz v1\n[]byte({:?})\n", "x".repeat(n));
     learn(&mut w, &mut ring, [&entry(1), &entry(2), &entry(3)]);
-    let (seen, stats) = run(&mut w, &mut ring, &entry(10));
+    let (seen, _, stats) = run(&mut w, &mut ring, &entry(10));
     assert_eq!((seen.len(), stats.dropped), (21, 0), "{stats:?}");
     let tail = stats.tail;
     assert!(tail > 20, "{stats:?}");
     // 2001 comparisons and the tail: the ring keeps the first 256 (the tail is dropped first,
     // being last) and counts the rest.
-    let (seen, stats) = run(&mut w, &mut ring, &entry(1000));
+    let (seen, _, stats) = run(&mut w, &mut ring, &entry(1000));
     assert_eq!(seen.len(), 256, "{stats:?}");
     assert_eq!(stats.dropped, 2001 + tail - 256, "{stats:?}");
     assert_eq!((stats.torn, stats.tail), (0, 0));
     // The ring is emptied for the next run.
-    let (seen, stats) = run(&mut w, &mut ring, &entry(3));
+    let (seen, _, stats) = run(&mut w, &mut ring, &entry(3));
     assert_eq!(
         (seen.len(), stats.dropped, stats.tail),
         (7, 0, tail),
@@ -263,7 +258,7 @@ fn binaries_without_hooks_and_workers_without_a_ring_still_run() {
     }
     let mut ring = CmpRing::new(64).unwrap();
     let mut w = start(plain_binary(), "FuzzMagic", &ring);
-    let (seen, stats) = run(&mut w, &mut ring, &int64_entry(1));
+    let (seen, _, stats) = run(&mut w, &mut ring, &int64_entry(1));
     assert_eq!((seen.len(), stats.filtered), (0, 0));
     w.stop().unwrap();
     let mut options = gofuzz_shm::worker::WorkerOptions::new(hooked_binary(), "FuzzMagic");
@@ -280,14 +275,9 @@ fn binaries_without_hooks_and_workers_without_a_ring_still_run() {
 }
 
 fn site_of(c: &Comparison) -> u32 {
-    match *c {
-        Comparison::Int { site, .. } | Comparison::Str { site, .. } => site,
-    }
+    c.site()
 }
 
 fn depth_of(c: &Comparison) -> u32 {
-    match *c {
-        Comparison::Int { depth, .. } => depth,
-        Comparison::Str { .. } => 0,
-    }
+    c.depth()
 }

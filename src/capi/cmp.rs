@@ -6,7 +6,7 @@ use libc::size_t;
 
 use super::boundary::{arg_mut, arg_out, ffi_status, take_handle};
 use super::status::shm_status_t;
-use crate::cmp::{CmpRing, CmpStats, Comparison, MAX_STRING};
+use crate::cmp::{CmpRing, CmpRun, CmpStats, Comparison, MAX_STRING};
 
 /// A comparison ring: shared memory a hooked Go worker writes the fuzz function's comparisons
 /// into. Opaque: create it with `shm_cmp_create`, set it in `shm_worker_options_t.cmp` before
@@ -16,7 +16,7 @@ use crate::cmp::{CmpRing, CmpStats, Comparison, MAX_STRING};
 #[allow(non_camel_case_types)]
 pub struct shm_cmp_t {
     pub(crate) ring: CmpRing,
-    comparisons: Vec<Comparison>,
+    run: CmpRun,
     records: Vec<shm_cmp_record_t>,
 }
 
@@ -58,15 +58,16 @@ pub struct shm_cmp_record_t {
     pub a: u64,
     /// Integers: the second operand, zero-extended.
     pub b: u64,
-    /// Strings: the first operand (cut at 64 bytes and at a NUL: Go passes C strings).
-    pub a_bytes: [u8; 64],
-    /// Strings: the second operand, likewise.
-    pub b_bytes: [u8; 64],
+    /// Strings: the first operand, `a_len` bytes (cut at 64 bytes and at a NUL: Go passes C
+    /// strings); valid as long as the record. Integers: NULL.
+    pub a_bytes: *const u8,
+    /// Strings: the second operand, `b_len` bytes, likewise.
+    pub b_bytes: *const u8,
 }
 
 const _: () = assert!(
-    MAX_STRING == 64,
-    "shm_cmp_record_t's arrays hold MAX_STRING bytes"
+    MAX_STRING <= u8::MAX as usize,
+    "string lengths fit a_len and b_len"
 );
 
 /// What `shm_cmp_collect` found besides the records.
@@ -98,11 +99,11 @@ impl From<CmpStats> for shm_cmp_stats_t {
     }
 }
 
-fn record(c: &Comparison) -> shm_cmp_record_t {
+fn record(run: &CmpRun, c: &Comparison) -> shm_cmp_record_t {
     let mut r = shm_cmp_record_t {
         kind: shm_cmp_kind_t::SHM_CMP_INT,
-        site: 0,
-        depth: 0,
+        site: c.site(),
+        depth: c.depth(),
         size: 0,
         is_const: false,
         truncated: 0,
@@ -110,29 +111,26 @@ fn record(c: &Comparison) -> shm_cmp_record_t {
         b_len: 0,
         a: 0,
         b: 0,
-        a_bytes: [0; 64],
-        b_bytes: [0; 64],
+        a_bytes: std::ptr::null(),
+        b_bytes: std::ptr::null(),
     };
-    match *c {
-        Comparison::Int {
-            site,
-            depth,
+    match c {
+        &Comparison::Int {
             size,
             is_const,
             a,
             b,
+            ..
         } => {
-            (r.site, r.depth, r.size, r.is_const, r.a, r.b) = (site, depth, size, is_const, a, b);
+            (r.size, r.is_const, r.a, r.b) = (size, is_const, a, b);
         }
-        Comparison::Str { site, depth, a, b } => {
+        Comparison::Str { a, b, .. } => {
             r.kind = shm_cmp_kind_t::SHM_CMP_STR;
-            r.site = site;
-            r.depth = depth;
             r.truncated = u8::from(a.truncated()) | u8::from(b.truncated()) << 1;
-            r.a_len = a.bytes().len() as u8;
-            r.b_len = b.bytes().len() as u8;
-            r.a_bytes[..a.bytes().len()].copy_from_slice(a.bytes());
-            r.b_bytes[..b.bytes().len()].copy_from_slice(b.bytes());
+            r.a_len = a.len() as u8;
+            r.b_len = b.len() as u8;
+            r.a_bytes = run.bytes(a).as_ptr();
+            r.b_bytes = run.bytes(b).as_ptr();
         }
     }
     r
@@ -151,7 +149,7 @@ pub extern "C" fn shm_cmp_create(slots: size_t, out: *mut *mut shm_cmp_t) -> shm
         let ring = CmpRing::new(slots)?;
         *out = Box::into_raw(Box::new(shm_cmp_t {
             ring,
-            comparisons: Vec::new(),
+            run: CmpRun::new(),
             records: Vec::new(),
         }));
         Ok(())
@@ -200,9 +198,12 @@ pub extern "C" fn shm_cmp_collect(
         let records = arg_out(records, "records")?;
         let count = arg_out(count, "count")?;
         let stats = arg_out(stats, "stats")?;
-        let s = handle.ring.collect(&mut handle.comparisons);
+        let s = handle.ring.collect(&mut handle.run);
         handle.records.clear();
-        handle.records.extend(handle.comparisons.iter().map(record));
+        let run = &handle.run;
+        handle
+            .records
+            .extend(run.comparisons().iter().map(|c| record(run, c)));
         *records = handle.records.as_ptr();
         *count = handle.records.len();
         *stats = s.into();

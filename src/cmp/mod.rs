@@ -15,7 +15,7 @@
 //! let mut options = WorkerOptions::new("./pkg.test", "FuzzParse");
 //! cmp::attach(&ring, &mut options);
 //! let mut worker = Worker::start(options)?;
-//! let mut seen = Vec::new();
+//! let mut seen = cmp::CmpRun::new();
 //! ring.reset();
 //! worker.run(b"go test fuzz v1\nstring(\"hello\")\n")?;
 //! let stats = ring.collect(&mut seen);
@@ -32,7 +32,9 @@ mod ring;
 mod tail;
 
 pub use binary::{build_test_binary, compile_hooks, hooks_unsupported, BuildOptions, HooksObject};
-pub use ring::{CmpRing, CmpStats, Comparison, StrOperand, DEFAULT_SLOTS, MAX_SLOTS, MAX_STRING};
+pub use ring::{
+    CmpRing, CmpRun, CmpStats, Comparison, StrOperand, DEFAULT_SLOTS, MAX_SLOTS, MAX_STRING,
+};
 
 use crate::worker::{InheritedFd, WorkerOptions};
 

@@ -108,18 +108,24 @@ impl Comparison {
     }
 }
 
-/// A string operand of a [`Comparison::Str`], stored inline.
-#[derive(Clone, Copy, PartialEq, Eq)]
+/// A string operand of a [`Comparison::Str`]: its bytes are in the [`CmpRun`] that holds the
+/// comparison ([`CmpRun::bytes`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StrOperand {
+    start: u32,
     len: u8,
     truncated: bool,
-    bytes: [u8; MAX_STRING],
 }
 
 impl StrOperand {
-    /// The recorded bytes.
-    pub fn bytes(&self) -> &[u8] {
-        &self.bytes[..self.len as usize]
+    /// Bytes recorded (at most [`MAX_STRING`]).
+    pub fn len(&self) -> usize {
+        self.len as usize
+    }
+
+    /// Whether nothing was recorded (an empty string, or one starting with a NUL).
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
     }
 
     /// Whether the string was longer than [`MAX_STRING`] bytes and was cut.
@@ -128,13 +134,43 @@ impl StrOperand {
     }
 }
 
-impl std::fmt::Debug for StrOperand {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:?}", String::from_utf8_lossy(self.bytes()))?;
-        if self.truncated {
-            f.write_str("…")?;
-        }
-        Ok(())
+/// The comparisons of one run, filled by [`CmpRing::collect`]: small records (32 bytes each)
+/// with the string operands' bytes kept apart. Reuse one across runs: collecting allocates
+/// only while it grows.
+#[derive(Debug, Clone, Default)]
+pub struct CmpRun {
+    comparisons: Vec<Comparison>,
+    bytes: Vec<u8>,
+}
+
+impl CmpRun {
+    /// An empty run.
+    pub fn new() -> CmpRun {
+        CmpRun::default()
+    }
+
+    /// The comparisons, in the order the fuzz function made them.
+    pub fn comparisons(&self) -> &[Comparison] {
+        &self.comparisons
+    }
+
+    /// The bytes of a string operand of one of this run's comparisons.
+    pub fn bytes(&self, op: &StrOperand) -> &[u8] {
+        let start = op.start as usize;
+        self.bytes.get(start..start + op.len()).unwrap_or(&[])
+    }
+
+    /// The string comparisons' operands, in order.
+    pub fn strings(&self) -> impl Iterator<Item = (&[u8], &[u8])> + '_ {
+        self.comparisons.iter().filter_map(|c| match c {
+            Comparison::Str { a, b, .. } => Some((self.bytes(a), self.bytes(b))),
+            Comparison::Int { .. } => None,
+        })
+    }
+
+    fn clear(&mut self) {
+        self.comparisons.clear();
+        self.bytes.clear();
     }
 }
 
@@ -258,10 +294,10 @@ impl CmpRing {
     /// cuts that suffix ([`CmpStats::tail`]). So the first two calls after the ring is made
     /// return them too: run seeds first. Use one ring per binary, or
     /// [`forget_tail`](Self::forget_tail) when switching.
-    pub fn collect(&mut self, out: &mut Vec<Comparison>) -> CmpStats {
+    pub fn collect(&mut self, out: &mut CmpRun) -> CmpStats {
         let mut stats = self.collect_all(out);
-        stats.tail = self.tail.cut(out) as u64;
-        stats.records = out.len() as u64;
+        stats.tail = self.tail.cut(&mut out.comparisons) as u64;
+        stats.records = out.comparisons.len() as u64;
         stats
     }
 
@@ -276,7 +312,7 @@ impl CmpRing {
     }
 
     /// Like [`collect`](Self::collect), but keeps the tail and learns nothing.
-    pub fn collect_all(&self, out: &mut Vec<Comparison>) -> CmpStats {
+    pub fn collect_all(&self, out: &mut CmpRun) -> CmpStats {
         out.clear();
         let used = self.used_slots();
         let mut stats = CmpStats {
@@ -286,9 +322,9 @@ impl CmpRing {
         };
         let mut at = 0;
         while at < used {
-            match self.record_at(at, used) {
+            match self.record_at(at, used, &mut out.bytes) {
                 Some((record, span)) => {
-                    out.push(record);
+                    out.comparisons.push(record);
                     at += span;
                 }
                 None => {
@@ -297,12 +333,17 @@ impl CmpRing {
                 }
             }
         }
-        stats.records = out.len() as u64;
+        stats.records = out.comparisons.len() as u64;
         stats
     }
 
     /// The record at slot `at` and the slots it spans, or `None` if it is not a valid one.
-    fn record_at(&self, at: usize, used: usize) -> Option<(Comparison, usize)> {
+    fn record_at(
+        &self,
+        at: usize,
+        used: usize,
+        bytes: &mut Vec<u8>,
+    ) -> Option<(Comparison, usize)> {
         let base = HEADER + at * SLOT;
         let word = self.atomic(base).load(Ordering::Acquire).to_le_bytes();
         let site = u32::from_le_bytes([word[4], word[5], word[6], word[7]]);
@@ -340,26 +381,32 @@ impl CmpRing {
                     return None;
                 }
                 let depth = (self.load_u64(base + 8) & 0xffff_ffff) as u32;
-                let a = self.operand(base + 12, la, word[1] & 1 != 0);
-                let b = self.operand(base + 12 + la, lb, word[1] & 2 != 0);
+                let a = self.operand(base + 12, la, word[1] & 1 != 0, bytes);
+                let b = self.operand(base + 12 + la, lb, word[1] & 2 != 0, bytes);
                 Some((Comparison::Str { site, depth, a, b }, span))
             }
             _ => None,
         }
     }
 
-    fn operand(&self, offset: usize, len: usize, truncated: bool) -> StrOperand {
-        let mut op = StrOperand {
-            len: len as u8,
-            truncated,
-            bytes: [0; MAX_STRING],
-        };
-        for (i, byte) in op.bytes[..len].iter_mut().enumerate() {
+    fn operand(
+        &self,
+        offset: usize,
+        len: usize,
+        truncated: bool,
+        bytes: &mut Vec<u8>,
+    ) -> StrOperand {
+        let start = bytes.len() as u32;
+        for i in 0..len {
             // SAFETY: offset + len stays inside the record's slots, which `record_at` checked
             // lie inside the used part of the mapping; a volatile read of shared memory.
-            *byte = unsafe { self.map.as_ptr().add(offset + i).read_volatile() };
+            bytes.push(unsafe { self.map.as_ptr().add(offset + i).read_volatile() });
         }
-        op
+        StrOperand {
+            start,
+            len: len as u8,
+            truncated,
+        }
     }
 
     fn atomic(&self, offset: usize) -> &AtomicU64 {

@@ -63,7 +63,8 @@ impl Tail {
     }
 }
 
-/// The same comparison site, stack depth and width; operands aside (strings compared whole).
+/// The same comparison site, stack depth and width; operands aside (strings: the same site,
+/// depth and lengths).
 fn same_shape(a: &Comparison, b: &Comparison) -> bool {
     match (a, b) {
         (
@@ -74,7 +75,10 @@ fn same_shape(a: &Comparison, b: &Comparison) -> bool {
                 ..
             },
         ) => (a.site(), a.depth(), size, is_const) == (b.site(), b.depth(), size2, is_const2),
-        _ => a == b,
+        (Comparison::Str { a: a1, b: b1, .. }, Comparison::Str { a: a2, b: b2, .. }) => {
+            (a.site(), a.depth(), a1.len(), b1.len()) == (b.site(), b.depth(), a2.len(), b2.len())
+        }
+        _ => false,
     }
 }
 
