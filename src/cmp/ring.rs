@@ -287,13 +287,12 @@ impl CmpRing {
     /// Reads the records written since the last [`reset`](Self::reset) into `out` (cleared
     /// first), in the order the fuzz function made them.
     ///
-    /// After the fuzz function returns, Go's testing package makes some sixty comparisons of
-    /// its own (formatting the run's duration) before the hook can tell the run is over; they
-    /// are the same every run. The second and third calls learn them as the suffix those runs
-    /// share (the first run of a worker differs a little), and every call from the third on
-    /// cuts that suffix ([`CmpStats::tail`]). So the first two calls after the ring is made
-    /// return them too: run seeds first. Use one ring per binary, or
-    /// [`forget_tail`](Self::forget_tail) when switching.
+    /// After the fuzz function returns, Go's testing package makes comparisons of its own (it
+    /// formats the run's duration) before the hook can tell the run is over. The second and
+    /// third calls after the ring is made learn where they start, and every call from the
+    /// third on cuts them ([`CmpStats::tail`]). So the first two calls return them too: run
+    /// seeds first. Use one ring per binary, or [`forget_tail`](Self::forget_tail) when
+    /// switching.
     pub fn collect(&mut self, out: &mut CmpRun) -> CmpStats {
         let mut stats = self.collect_all(out);
         stats.tail = self.tail.cut(&mut out.comparisons) as u64;
@@ -301,7 +300,7 @@ impl CmpRing {
         stats
     }
 
-    /// Whether [`collect`](Self::collect) has learned the tail (it has seen three runs).
+    /// Whether [`collect`](Self::collect) has learned where the worker's tail starts.
     pub fn tail_learned(&self) -> bool {
         self.tail.learned()
     }
