@@ -227,17 +227,33 @@ __attribute__((visibility("hidden"), used)) void gofz_cmp_str(uintptr_t pc, cons
 /* Entry points. Go's trampolines (runtime/libfuzzer_amd64.s) load g into R14 and call the hook
  * on the system stack with the C calling convention; R14 is callee-saved there, so it still
  * holds g here, and R12 Go's stack pointer. Each stub passes them (and, for integers, the
- * return address and the kind) on to the C code above and jumps, so that returns straight to
- * Go. */
+ * return address and the kind) on to the C code above.
+ *
+ * Integers: Go enters the hook by a jump with two return addresses pushed: one into its sled
+ * of `ret`s (encoding the site) and, above it, its `end_of_function`, which does
+ * `mov %r12, %rsp; ret`. Returning through them costs mispredicted returns on every
+ * comparison (none of them matches a call). When the code there is exactly that (Go 1.20 to
+ * 1.26), the stub calls the C code itself and then does what end_of_function does, so every
+ * return matches its call: `jne 1f` otherwise falls back to returning through Go's sled.
+ * The stack is realigned for the call (Go 1.20 enters misaligned by 8). */
 #define GOFZ_INT_STUB(name, kind)                                                           \
     __asm__(".text\n"                                                                       \
             ".globl " #name "\n"                                                            \
             ".type " #name ", @function\n" #name ":\n"                                      \
-            "\tmovq %r14, %rdx\n"                                                           \
             "\tmovq (%rsp), %rcx\n"                                                         \
+            "\tmovq %r14, %rdx\n"                                                           \
             "\tmovl $" #kind ", %r8d\n"                                                     \
             "\tmovq %r12, %r9\n"                                                            \
-            "\tjmp gofz_cmp_int\n"                                                          \
+            "\tcmpb $0xc3, (%rcx)\n"                                                        \
+            "\tjne 1f\n"                                                                    \
+            "\tmovq 8(%rsp), %rax\n"                                                        \
+            "\tcmpl $0xc3e4894c, (%rax)\n"                                                  \
+            "\tjne 1f\n"                                                                    \
+            "\tandq $-16, %rsp\n"                                                           \
+            "\tcall gofz_cmp_int\n"                                                         \
+            "\tmovq %r12, %rsp\n"                                                           \
+            "\tret\n"                                                                       \
+            "1:\tjmp gofz_cmp_int\n"                                                        \
             ".size " #name ", .-" #name "\n");
 
 GOFZ_INT_STUB(__sanitizer_cov_trace_cmp1, 0x01)

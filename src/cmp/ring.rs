@@ -199,6 +199,9 @@ pub struct CmpStats {
 /// host owns the ring, as it owns the region.
 pub struct CmpRing {
     map: MmapRaw,
+    /// `map`'s address, kept here: `MmapRaw::as_ptr` is not inlined across crates, and
+    /// `collect` reads several words per record.
+    base: *mut u8,
     fd: Arc<OwnedFd>,
     slots: usize,
     tail: Tail,
@@ -237,8 +240,10 @@ impl CmpRing {
             return Err(fail(io::Error::last_os_error()));
         }
         let map = MmapOptions::new().len(size).map_raw(&file).map_err(fail)?;
+        let base = map.as_mut_ptr();
         let ring = CmpRing {
             map,
+            base,
             fd: Arc::new(OwnedFd::from(file)),
             slots,
             tail: Tail::default(),
@@ -272,7 +277,7 @@ impl CmpRing {
         // reference to the shared memory exists, and a peer writing concurrently only makes
         // its own record invalid.
         unsafe {
-            std::ptr::write_bytes(self.map.as_mut_ptr().add(HEADER), 0, used * SLOT);
+            std::ptr::write_bytes(self.base.add(HEADER), 0, used * SLOT);
         }
         self.atomic(OFF_RESERVED).store(0, Ordering::Release);
         self.atomic(OFF_DROPPED).store(0, Ordering::Relaxed);
@@ -399,7 +404,7 @@ impl CmpRing {
         for i in 0..len {
             // SAFETY: offset + len stays inside the record's slots, which `record_at` checked
             // lie inside the used part of the mapping; a volatile read of shared memory.
-            bytes.push(unsafe { self.map.as_ptr().add(offset + i).read_volatile() });
+            bytes.push(unsafe { self.base.add(offset + i).read_volatile() });
         }
         StrOperand {
             start,
@@ -412,12 +417,12 @@ impl CmpRing {
         debug_assert!(offset % 8 == 0 && offset + 8 <= self.map.len());
         // SAFETY: the offset is 8-aligned inside the page-aligned mapping, which lives as long
         // as `self`; the peer accesses these words only atomically too (or not at all).
-        unsafe { &*self.map.as_ptr().add(offset).cast::<AtomicU64>() }
+        unsafe { &*self.base.add(offset).cast::<AtomicU64>() }
     }
 
     fn load_u64(&self, offset: usize) -> u64 {
         // SAFETY: an aligned offset inside the mapping; a volatile read of shared memory.
-        unsafe { self.map.as_ptr().add(offset).cast::<u64>().read_volatile() }
+        unsafe { self.base.add(offset).cast::<u64>().read_volatile() }
     }
 
     fn store_u64(&self, offset: usize, value: u64) {
@@ -426,15 +431,15 @@ impl CmpRing {
 
     fn store_u32(&self, offset: usize, value: u32) {
         // SAFETY: an aligned offset inside the mapping, before any peer has it.
-        unsafe {
-            self.map
-                .as_mut_ptr()
-                .add(offset)
-                .cast::<u32>()
-                .write_volatile(value)
-        };
+        unsafe { self.base.add(offset).cast::<u32>().write_volatile(value) };
     }
 }
+
+// SAFETY: `base` points into `map`, which the ring owns and which lives exactly as long as it;
+// the mapping may be used from any thread (every access goes through `&self`/`&mut self`).
+unsafe impl Send for CmpRing {}
+// SAFETY: as above; methods taking `&self` only read the mapping (volatile or atomic loads).
+unsafe impl Sync for CmpRing {}
 
 impl std::fmt::Debug for CmpRing {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
