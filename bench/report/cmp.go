@@ -40,9 +40,10 @@ func (r *results) cmpSection(d *doc) {
 		"comparisons per byte). `plain` is the binary `go test -c -fuzz` builds (Go's empty comparison "+
 		"hooks), the baseline; `hooked_no_ring` the binary built with `-tags=libfuzzer` and the hook "+
 		"object but no ring attached: Go's runtime calls into C on every comparison (switching to the "+
-		"system stack, returning through its sled of `ret`s) and the hook returns at once; `hooked` the "+
+		"system stack) and the hook returns at once; `hooked` the "+
 		"same binary recording each comparison into a ring, plus what an engine does per input "+
-		"(`CmpRing::reset` before, `CmpRing::collect` after). Median of %d interleaved rounds. "+
+		"(`CmpRing::reset` before, `CmpRing::collect` after). Times are CPU time, of this process and "+
+		"of the worker, so that other tenants of the machine do not count. Median of %d interleaved rounds. "+
 		"Source: `benches/cmp.rs`.", first.rounds())
 	d.p("")
 	for _, n := range notes {
