@@ -6,7 +6,7 @@
 //! ```text
 //! 0   u64 magic "GOFZCMP1"      host, at creation
 //! 8   u32 slots                 host: capacity in 32-byte slots
-//! 12  u32 host pid              host: the hook writes only when it is its parent
+//! 12  u32 host pid              host, at creation (for diagnostics)
 //! 16  u64 reserved              hook: slots reserved so far (may pass `slots`)
 //! 24  u64 dropped               hook: records that did not fit
 //! 32  u64 filtered              hook: comparisons judged not the target's (approximate)
