@@ -52,7 +52,7 @@ $(EXAMPLES)/%: examples/c/%.c build | $(EXAMPLES)
 # `make test` runs these one after another, each under a timestamped banner, so a long log
 # says what is running and how long each took. Add a new suite here (TEST_TARGETS += ...).
 TEST_TARGETS := lint test-rust check-header test-c test-go test-install examples fuzz-smoke \
-	demo-region demo-fuzzer test-go-oldest test-libfuzzer demo-libfuzzer
+	demo-region demo-fuzzer test-go-oldest test-libfuzzer demo-libfuzzer test-cmp
 test:
 	@set -e; start=$$(date +%s); for t in $(TEST_TARGETS); do \
 		printf '\n######## [%s] make %s\n' "$$(date -u +%H:%M:%S)" "$$t"; \
@@ -123,6 +123,20 @@ clean:
 
 # Benchmarks (bench/run.sh): `make bench` writes BENCHMARKS.md; `make bench-quick` only proves
 # that every benchmark still runs (CI), writing target/bench/BENCHMARKS.quick.md.
+# Comparison feedback (src/cmp): the shm_cmp_* C API against real Go workers built with the hook
+# object, plain and under ASan + UBSan (the Rust tests are in test-rust). About a minute.
+.PHONY: test-cmp test-cmp-releases
+test-cmp:
+	$(CARGO) build --lib
+	$(TIMEOUT) 600 $(MAKE) -C c-tests/cmp check check-asan
+
+# The hooks with other Go releases from the module proxy (minutes each; not in `make test`):
+# `make test-cmp-releases CMP_TOOLCHAINS="go1.20.14 go1.22.12"`.
+CMP_TOOLCHAINS ?= go1.18.10 go1.19.13 go1.20.14 go1.22.12 go1.24.11
+test-cmp-releases:
+	GOFUZZSHM_CMP_TOOLCHAINS="$(CMP_TOOLCHAINS)" $(TIMEOUT) 3600 \
+		$(CARGO) test --test cmp_releases -- --ignored --nocapture
+
 .PHONY: bench bench-quick
 bench:
 	bench/run.sh

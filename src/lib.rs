@@ -10,6 +10,7 @@
 #![deny(missing_docs)]
 
 pub mod capi;
+pub mod cmp;
 pub mod corpus;
 pub mod error;
 pub mod layout;

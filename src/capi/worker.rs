@@ -82,6 +82,10 @@ pub struct shm_worker_options_t {
     /// the worker is killed and the call reports `SHM_OUTCOME_TIMEOUT`. It also bounds the
     /// wait for the worker's first answer at start.
     pub timeout_ns: u64,
+    /// A comparison ring (`shm_cmp_create`) the worker writes the fuzz function's comparisons
+    /// into, or NULL (the default). Needs a binary built with the hook object (`gofuzz-shm
+    /// build`); others ignore it. Must stay open as long as the worker's results are read.
+    pub cmp: *const super::cmp::shm_cmp_t,
 }
 
 /// What an input did, in `shm_run_result_t.outcome`.
@@ -173,6 +177,7 @@ pub extern "C" fn shm_worker_options_init(opts: *mut shm_worker_options_t) {
                 dir: std::ptr::null(),
                 value_capacity: defaults.value_capacity,
                 timeout_ns: u64::try_from(defaults.timeout.as_nanos()).unwrap_or(u64::MAX),
+                cmp: std::ptr::null(),
             };
         }
     })
@@ -234,6 +239,7 @@ fn options_from_c(opts: &shm_worker_options_t) -> CallResult<WorkerOptions> {
     }
     options.value_capacity = opts.value_capacity;
     options.timeout = Duration::from_nanos(opts.timeout_ns);
+    super::cmp::attach_from_c(opts.cmp, &mut options);
     Ok(options)
 }
 

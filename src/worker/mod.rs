@@ -72,7 +72,7 @@ mod watchdog;
 use std::time::Duration;
 
 pub use host::Worker;
-pub use options::{WorkerOptions, DEFAULT_TIMEOUT};
+pub use options::{InheritedFd, WorkerOptions, DEFAULT_TIMEOUT, INHERIT_FDS};
 pub use process::Exit;
 
 /// What an input did.
