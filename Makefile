@@ -9,7 +9,8 @@ EXAMPLES := examples/build
 EXAMPLE_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -Iinclude
 
 .PHONY: demo demo-fuzzer demo-region build test lint test-rust test-cli check-header test-c \
-	test-go test-install examples fuzz fuzz-smoke clean demo-libfuzzer test-libfuzzer
+	test-go test-install examples fuzz fuzz-smoke clean test-go-releases test-go-oldest \
+	demo-libfuzzer test-libfuzzer
 
 demo: demo-libfuzzer
 
@@ -26,8 +27,8 @@ test-libfuzzer:
 
 # examples/fuzzer (`make demo-fuzzer`, a fuzzer of its own in C on the worker API): builds the
 # library, the gofuzz-shm command, a Go fuzz target and a C fuzzer; with a fixed seed and
-# budget the fuzzer must find the target's planted bug with coverage and must not without it, and `gofuzz-shm run` and `go test` must reproduce the
-# crash. The script fails otherwise, so this is a test too.
+# budget the fuzzer must find the target's planted bug with coverage and must not without it,
+# and `gofuzz-shm run` and `go test` must reproduce the crash. The script fails otherwise, so this is a test too.
 DEMO_SEED ?= 1
 DEMO_RUNS ?= 200000
 demo-fuzzer:
@@ -48,8 +49,16 @@ $(EXAMPLES):
 $(EXAMPLES)/%: examples/c/%.c build | $(EXAMPLES)
 	$(CC) $(EXAMPLE_CFLAGS) $< -o $@ $(RELEASE_LIB)/libgofuzz_shm.a -lpthread -ldl -lm
 
-test: lint test-rust check-header test-c test-go test-install examples fuzz-smoke demo-region \
-	demo-fuzzer test-libfuzzer demo-libfuzzer
+# `make test` runs these one after another, each under a timestamped banner, so a long log
+# says what is running and how long each took. Add a new suite here (TEST_TARGETS += ...).
+TEST_TARGETS := lint test-rust check-header test-c test-go test-install examples fuzz-smoke \
+	demo-region demo-fuzzer test-go-oldest test-libfuzzer demo-libfuzzer
+test:
+	@set -e; start=$$(date +%s); for t in $(TEST_TARGETS); do \
+		printf '\n######## [%s] make %s\n' "$$(date -u +%H:%M:%S)" "$$t"; \
+		t0=$$(date +%s); $(MAKE) --no-print-directory $$t; \
+		printf '######## make %s passed in %ss\n' "$$t" "$$(( $$(date +%s) - t0 ))"; \
+	done; printf '\n######## make test passed in %ss: %s\n' "$$(( $$(date +%s) - start ))" "$(TEST_TARGETS)"
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -114,3 +123,13 @@ bench:
 	bench/run.sh
 bench-quick:
 	bench/run.sh --quick
+
+# The worker suite (tests/worker_*.rs, c-tests/worker) against Go fuzz workers built by each Go
+# release with native fuzzing, fetched through the Go module proxy (GOTOOLCHAIN=go<release>):
+# `make test-go-releases [GO_RELEASES="1.18.10 1.22.12"]`. `make test` runs the oldest; the
+# installed Go runs in test-rust and test-c.
+GO_RELEASES ?= 1.18.10 1.19.13 1.20.14 1.21.13 1.22.12 1.23.12 1.24.11 1.25.5 1.26.8
+test-go-releases:
+	$(TIMEOUT) 5400 scripts/test-go-releases.sh $(GO_RELEASES)
+test-go-oldest:
+	$(TIMEOUT) 900 scripts/test-go-releases.sh 1.18.10

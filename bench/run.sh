@@ -24,6 +24,10 @@ set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
+require_tool go "https://go.dev/dl/"
+require_tool pkg-config "apt-get install pkg-config"
 
 quick=0
 out=""
@@ -75,7 +79,7 @@ fi
 export CRITERION_HOME="$run/criterion"
 export GOFUZZ_SHM_BENCH_OUT_DIR="$run"
 
-step() { printf '\n== %s  [%ss]\n' "$*" "$SECONDS"; }
+step() { phase "$*  [${SECONDS}s]"; }
 
 # The machine, before anything runs (the load average says how noisy it was).
 {
@@ -83,11 +87,12 @@ step() { printf '\n== %s  [%ss]\n' "$*" "$SECONDS"; }
 	echo "command=$command_line"
 	echo "mode=$([ $quick = 1 ] && echo quick || echo full)"
 	echo "cores=$(nproc)"
-	echo "cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)"
+	echo "cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
 	echo "kernel=$(uname -srm)"
 	echo "rustc=$(rustc --version)"
 	echo "go=$(go version 2>/dev/null || echo missing)"
-	echo "gcc=$(gcc --version | head -n1)"
+	gcc_version=$(gcc --version)
+	echo "gcc=${gcc_version%%$'\n'*}"
 	echo "commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo ' (with uncommitted changes)')"
 	echo "tmpdir=${TMPDIR:-/tmp} ($(findmnt -no FSTYPE -T "${TMPDIR:-/tmp}" 2>/dev/null || stat -f -c %T "${TMPDIR:-/tmp}"))"
 	echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -98,7 +103,7 @@ step() { printf '\n== %s  [%ss]\n' "$*" "$SECONDS"; }
 
 step "build: library, benches, Go and C programs"
 cargo build --quiet --release --lib
-cargo bench --quiet --no-run 2>&1 | grep -v '^ *Executable' || true
+run_logged "$run/logs/build.log" cargo bench --quiet --no-run
 (cd bench && go build -o "$run/bin/golifecycle" ./golifecycle && go build -o "$run/bin/report" ./report)
 export GOFUZZ_SHM_BENCH_GO_LIFECYCLE="$run/bin/golifecycle"
 
@@ -112,11 +117,12 @@ includedir=$root/include
 
 Name: gofuzz_shm
 Description: gofuzz-shm release build of this checkout (benchmarks)
-Version: $(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)
+Version: $(cargo_version Cargo.toml)
 Cflags: -I\${includedir}
 Libs: -L\${libdir} -Wl,-rpath,\${libdir} -lgofuzz_shm
 EOF
 export PKG_CONFIG_PATH="$run/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
+go_key_cgo_on "$libdir/libgofuzz_shm.so" "$root/include/gofuzz_shm.h" "$run/pkgconfig/gofuzz_shm.pc"
 (cd go-interop && go test -c -o "$run/bin/gobench.test" .)
 cflags=(-std=c11 -O2 -Wall -Wextra -Werror -I"$root/include")
 gcc "${cflags[@]}" -DLINK='"static"' bench/c/header_access.c -o "$run/bin/header_access_static" \
@@ -126,8 +132,8 @@ gcc "${cflags[@]}" -DLINK='"shared"' bench/c/header_access.c -o "$run/bin/header
 
 for bench in region_value region_header region_lifecycle region_roundtrip; do
 	step "rust: $bench"
-	cargo bench --quiet --bench "$bench" -- "${criterion_args[@]}" 2>&1 | tee "$run/logs/$bench.log" |
-		grep '^interleaved' || true
+	run_logged "$run/logs/$bench.log" cargo bench --quiet --bench "$bench" -- "${criterion_args[@]}"
+	show_lines '^interleaved' "$run/logs/$bench.log"
 done
 step "rust: region_memory"
 GOFUZZ_SHM_BENCH_OUT="$run/memory.jsonl" cargo bench --quiet --bench region_memory
@@ -138,8 +144,8 @@ shopt -s nullglob
 for file in benches/worker*.rs; do
 	bench=$(basename "$file" .rs)
 	step "rust: $bench (worker host)"
-	cargo bench --quiet --bench "$bench" -- "${criterion_args[@]}" 2>&1 | tee "$run/logs/$bench.log" |
-		grep -iE 'ratio|runs/s' || true
+	run_logged "$run/logs/$bench.log" cargo bench --quiet --bench "$bench" -- "${criterion_args[@]}"
+	show_lines '[Rr][Aa][Tt][Ii][Oo]|runs/s' "$run/logs/$bench.log"
 done
 shopt -u nullglob
 
@@ -165,7 +171,7 @@ for ((r = 0; r < go_rounds; r++)); do
 	(cd go-interop && GOFUZZ_SHM_BENCH_ROUND=$r "$run/bin/gobench.test" -test.run '^$' \
 		-test.bench . -test.benchtime "$go_benchtime" >"$run/go-r$r.txt")
 done
-grep -E 'Header/(load|increment)/' "$run/go-r0.txt" || true
+show_lines 'Header/(load|increment)/' "$run/go-r0.txt"
 
 echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$run/meta.txt"
 echo "seconds=$SECONDS" >>"$run/meta.txt"

@@ -1,8 +1,9 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # The shared library must export exactly the functions the public header declares: no Rust
 # internals leak, and nothing declared is missing.
 #   usage: check-symbols.sh <libgofuzz_shm.so> <gofuzz_shm.h>
-set -eu
+set -euo pipefail
+export LC_ALL=C
 lib=$1
 header=$2
 tmp=$(mktemp -d)

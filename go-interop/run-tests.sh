@@ -11,7 +11,10 @@
 #
 # The library is found through pkg-config, as an installed one would be: this script writes a
 # temporary gofuzz_shm.pc pointing at the cargo build and at include/, with an rpath, so test
-# binaries and child programs run without LD_LIBRARY_PATH. Exits non-zero on any failure.
+# binaries and child programs run without LD_LIBRARY_PATH. Go's build cache is keyed on that
+# library, header and .pc file (go_key_cgo_on in scripts/lib.sh): Go does not key cgo packages
+# on pkg-config output, so a cache filled against another library would otherwise be reused.
+# Exits non-zero on any failure.
 #
 # With arguments, runs that command in the same environment instead of the checks, e.g.
 #   ./run-tests.sh go test -v -run CrossLanguage .
@@ -22,6 +25,10 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(dirname "$here")
 cd "$here"
+# shellcheck source=../scripts/lib.sh
+. "$root/scripts/lib.sh"
+require_tool go "https://go.dev/dl/ (Go 1.24 or later)"
+require_tool pkg-config "apt-get install pkg-config"
 
 # The linux GOARCHes Go supports, each of which must be in layout/table32.go or table64.go.
 archs="amd64 arm64 386 arm mips mipsle mips64 mips64le ppc64 ppc64le riscv64 s390x loong64"
@@ -29,7 +36,7 @@ archs="amd64 arm64 386 arm mips mipsle mips64 mips64le ppc64 ppc64le riscv64 s39
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gofuzzshm-go-interop.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
-step() { printf "\n== %s  [%ss]\n" "$*" "$SECONDS"; }
+step() { phase "$*  [${SECONDS}s]"; }
 
 step "build the library and the Rust peer (cargo)"
 (cd "$root" && cargo build --quiet --lib --example region_peer)
@@ -43,11 +50,12 @@ includedir=$root/include
 
 Name: gofuzz_shm
 Description: Go's native-fuzzer shared-memory region (build tree of this checkout)
-Version: $(cd "$root" && sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)
+Version: $(cargo_version "$root/Cargo.toml")
 Cflags: -I\${includedir}
 Libs: -L\${libdir} -Wl,-rpath,\${libdir} -lgofuzz_shm
 EOF
 export PKG_CONFIG_PATH="$tmp/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
+go_key_cgo_on "$libdir/libgofuzz_shm.so" "$root/include/gofuzz_shm.h" "$tmp/pkgconfig/gofuzz_shm.pc"
 echo "pkg-config gofuzz_shm: $(pkg-config --cflags --libs gofuzz_shm)"
 
 if [ $# -gt 0 ]; then
@@ -98,7 +106,7 @@ step "proofs 1-4: go test -race"
 # -v output goes to a log; the result lines and the tests' own log lines are shown, and the
 # whole log when something fails.
 if go test -race -count=1 -v ./... >"$tmp/test.log" 2>&1; then
-	grep -E '^(ok|FAIL|---|panic:)|^ +(--- |[A-Za-z_]+_test\.go:[0-9]+:)' "$tmp/test.log"
+	show_lines '^(ok|FAIL|---|panic:)|^ +(--- |[A-Za-z_]+_test\.go:[0-9]+:)' "$tmp/test.log"
 else
 	cat "$tmp/test.log"
 	echo "FAIL go test -race" >&2

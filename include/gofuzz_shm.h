@@ -221,8 +221,10 @@ typedef struct shm_target_t shm_target_t;
 /**
  * A hosted Go fuzz worker: a test binary built by `go test -c -fuzz=<Target>` running as a
  * Go fuzz worker, and the region it shares with this process. Opaque: create it with
- * `shm_worker_start`, release it with `shm_worker_stop` (which stops the process and removes
- * the region file and the temporary directory).
+ * `shm_worker_start`, release it with `shm_worker_stop` (which stops the process and releases
+ * the region). Nothing of it outlives the process that started it, however that process ends
+ * (return, `abort()`, SIGKILL): the region is an anonymous memfd, no directory is created, and
+ * the worker process is killed by the kernel when its host dies (`PR_SET_PDEATHSIG`).
  *
  * Thread-safety: one handle must not be used by two threads at once (calls block the calling
  * thread until the worker answers); different handles are independent. A handle may move
@@ -893,11 +895,13 @@ shm_status_t shm_target_stop(shm_target_t *t);
 void shm_worker_options_init(shm_worker_options_t *opts);
 
 /**
- * Creates a region (a `fuzz-*` file in `$TMPDIR`), starts the test binary as a Go fuzz worker
- * with the arguments Go's coordinator gives (`-test.fuzzworker -test.paniconexit0
- * -test.fuzzcachedir=<temporary dir> -test.fuzz=^<target>$`, then `opts->args`) and fds
- * 3/4/5, and pings it. On success `*out` receives a handle the caller must pass to
- * `shm_worker_stop`; on failure nothing is left running or on disk and `*out` is untouched.
+ * Creates a region (an anonymous memfd sealed against shrinking; no file in any directory),
+ * starts the test binary as a Go fuzz worker with the arguments Go's coordinator gives
+ * (`-test.fuzzworker -test.paniconexit0 -test.fuzzcachedir=<dir> -test.fuzz=^<target>$`, then
+ * `opts->args`; the cache directory is one a worker never uses, so none is created) and fds
+ * 3/4/5 (5 = the memfd), and pings it. The worker is killed by the kernel if this process
+ * dies, whichever thread started it. On success `*out` receives a handle the caller must pass
+ * to `shm_worker_stop`; on failure nothing is left running and `*out` is untouched.
  * Thread-safe.
  *
  * Errors: `SHM_ERR_NULL_ARG`; `SHM_ERR_INVALID_ARG` for bad options and when the binary is not
@@ -988,16 +992,16 @@ shm_status_t shm_worker_minimize(shm_worker_t *w,
 
 /**
  * Stops the worker as Go's coordinator does (close its call pipe; SIGINT after 1 s; SIGKILL
- * after another 1 s), reaps it, unmaps and removes the region file, removes the temporary
- * directory and frees the handle — in every case, also when a step fails (the first failure is
- * returned, `SHM_ERR_IO`). `NULL` is a no-op returning `SHM_OK`. Every pointer obtained from the
- * handle (results, `shm_worker_region`) is invalid afterwards.
+ * after another 1 s), reaps it, unmaps and closes the region and frees the handle — in every
+ * case, also when a step fails (the first failure is returned, `SHM_ERR_IO`). `NULL` is a
+ * no-op returning `SHM_OK`. Every pointer obtained from the handle (results,
+ * `shm_worker_region`) is invalid afterwards.
  */
 shm_status_t shm_worker_stop(shm_worker_t *w);
 
 /**
  * The worker's region, for direct access to the header and value: a second mapping of the
- * same file, owned by the worker handle — do not `shm_close` it; it stays valid until
+ * same memfd, owned by the worker handle — do not `shm_close` it; it stays valid until
  * `shm_worker_stop` and across worker restarts. Between calls it holds the last entry sent
  * (after minimize, Go's result) and the header as the worker left it. Writing to it between
  * calls is allowed; the next call overwrites `count` and the value. `NULL` for a `NULL` handle
@@ -1012,8 +1016,11 @@ shm_region_t *shm_worker_region(shm_worker_t *w);
 int64_t shm_worker_pid(const shm_worker_t *w);
 
 /**
- * Number of coverage counters in the binary (0 when it has none), known after the first run
- * that succeeded; -1 before that (and for a `NULL` handle). A fuzz mask must be this long.
+ * Number of coverage counters in the binary (0 when it has none). Known right after
+ * `shm_worker_start` for an ELF binary (read from the binary, where Go's linker puts them),
+ * otherwise after the first run that succeeded; -1 until then (and for a `NULL` handle). A
+ * fuzz mask must be this long; a libFuzzer or AFL++ harness can size its map with it before
+ * running any input.
  */
 int64_t shm_worker_coverage_len(const shm_worker_t *w);
 

@@ -4,6 +4,9 @@
 # go-interop/run-tests.sh.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
+require_tool go "https://go.dev/dl/"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gofuzz-shm-examples.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
@@ -16,7 +19,8 @@ target/debug/examples/run_go_target "$tmp/targets.test" FuzzBehave hello fatal e
 rc=${PIPESTATUS[0]}
 set -e
 [ "$rc" = 1 ] || { echo "exit status $rc, want 1 (inputs failed)"; exit 1; }
-expect() { grep -q -- "$1" "$tmp/out" || { echo "missing in output: $1"; exit 1; }; }
+output=$(<"$tmp/out")
+expect() { contains "$output" "$1" || fail "missing in output: $1"; }
 expect '"hello": Ok'
 expect '"fatal": Crash'
 expect 'rejected input "fatal"'

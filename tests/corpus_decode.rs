@@ -69,6 +69,28 @@ fn value_errors_name_their_line() {
 }
 
 #[test]
+fn excerpts_quote_bytes_as_go_does() {
+    // A raw byte that is not UTF-8 is written \x89 (Go's %q), never U+FFFD; quotes and
+    // non-printable characters are escaped as Go escapes them.
+    let err = decode(b"go test fuzz v1\n[]byte(\"\x89PNG\")\xe2\x80\x8b\n").unwrap_err();
+    assert_eq!(err.line(), 2);
+    assert_eq!(err.excerpt(), r#"[]byte(\"\x89PNG\")\u200b"#);
+    let text = err.to_string();
+    assert!(
+        text.ends_with(r#" in "[]byte(\"\x89PNG\")\u200b""#),
+        "{text}"
+    );
+    assert!(!text.contains('\u{fffd}'), "{text}");
+    // Cut after 60 characters (an invalid byte counts as one), the ellipsis outside the quotes.
+    let mut long = b"go test fuzz v1\nstring(\"".to_vec();
+    long.extend([0xff; 70]);
+    long.extend(b"\")\n");
+    let text = decode(&long).unwrap_err().to_string();
+    let want = format!(r#" in "string(\"{}"…"#, r"\xff".repeat(52));
+    assert!(text.ends_with(&want), "{text}");
+}
+
+#[test]
 fn refusals_and_their_kinds() {
     use DecodeErrorKind::*;
     let wrong = |line: &str| matches!(refused(line), WrongLiteral(_));

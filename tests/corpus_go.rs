@@ -15,9 +15,11 @@
 //!   generates.
 //!
 //! These tests need `go` on PATH. Without it they print a loud notice and pass, unless
-//! GOFUZZSHM_REQUIRE_GO=1 is set (as in CI), in which case they fail.
+//! GOFUZZSHM_REQUIRE_GO=1 or CI=true is set, in which case they fail (tests/tools). They use
+//! the installed Go, whatever GOFUZZSHM_GO_TOOLCHAIN says: they compare with its own codec.
 
 mod corpus_support;
+mod tools;
 
 use std::collections::HashMap;
 use std::fs;
@@ -33,27 +35,9 @@ fn module_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("go-interop/corpus-check")
 }
 
-/// The `go` executable on PATH, or `None` (with a loud notice) when there is none.
+/// `go`, or `None` (with a loud notice, or a failure when Go is required) when there is none.
 fn go() -> Option<PathBuf> {
-    let found = std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|dir| dir.join("go"))
-            .find(|p| p.is_file())
-    });
-    if found.is_none() {
-        let required = std::env::var("GOFUZZSHM_REQUIRE_GO").is_ok_and(|v| v == "1");
-        assert!(
-            !required,
-            "GOFUZZSHM_REQUIRE_GO=1 but no `go` on PATH: the Go differential tests cannot run"
-        );
-        eprintln!(
-            "\n********************************************************************\n\
-             ** SKIPPED: no `go` on PATH — the corpus codec was NOT checked     **\n\
-             ** against real Go. Install Go or set PATH to run tests/corpus_go. **\n\
-             ********************************************************************\n"
-        );
-    }
-    found
+    tools::have_go().then(|| PathBuf::from("go"))
 }
 
 fn go_command(go: &Path) -> Command {

@@ -4,7 +4,7 @@
 
 mod worker_common;
 
-use gofuzz_shm::worker::{Exit, Outcome};
+use gofuzz_shm::worker::{Exit, Outcome, Worker};
 use worker_common::*;
 
 #[test]
@@ -66,7 +66,7 @@ fn every_outcome_is_reported_with_its_input_and_the_worker_comes_back() {
             "sigkill",
             Outcome::WorkerDied,
             Some(Exit::Signal(libc::SIGKILL)),
-            "signal 9",
+            "while running the input: signal 9 (SIGKILL); Go's coordinator does not count",
         ),
     ];
     for (input, outcome, exit, text) in cases {
@@ -87,6 +87,12 @@ fn every_outcome_is_reported_with_its_input_and_the_worker_comes_back() {
     let r = w.run(&hang).unwrap();
     assert_eq!(r.outcome, Outcome::Timeout, "{}", r.message);
     assert_eq!(r.exit, Some(Exit::Signal(libc::SIGKILL)));
+    assert!(
+        r.message.contains("; the worker was killed with SIGKILL."),
+        "{}",
+        r.message
+    );
+    assert!(!r.message.contains("signal 9"), "said once: {}", r.message);
     assert_eq!(r.entry, &hang[..]);
     assert!(r.duration >= w.options().timeout);
     let r = w.run(&ok).unwrap();
@@ -277,7 +283,12 @@ fn a_large_entry() {
         return;
     }
     use gofuzz_shm::corpus::{encode, Value};
-    let mut w = start("FuzzAccept");
+    // Go parses a 2 MiB entry (about 8 MB of Go literal) in a fraction of a second, but on a
+    // loaded machine that has taken over the usual 3 s guard: this test is about size, so its
+    // hang guard is generous.
+    let mut options = options("FuzzAccept");
+    options.timeout = std::time::Duration::from_secs(60);
+    let mut w = gofuzz_shm::worker::Worker::start(options).unwrap();
     let data: Vec<u8> = (0..2u32 << 20).map(|i| (i % 251) as u8).collect();
     let entry = encode(&[Value::Bytes(data)]);
     let r = w.run(&entry).unwrap();
@@ -316,4 +327,38 @@ fn arguments_and_working_directory_reach_the_worker() {
         "{}",
         r.message
     );
+}
+
+/// The counter count is read from the binary at start, before any input (and so also when the
+/// first inputs fail, whose answers carry no counters), and agrees with what the worker
+/// reports: for the usual build, a stripped one (no symbol table: the section's size), an
+/// externally linked one, and a build without counters.
+#[test]
+fn the_counter_count_is_known_before_any_run_and_agrees_with_the_worker() {
+    if !have_go() {
+        return;
+    }
+    let stripped = build_with("fuzz-stripped", true, &["-ldflags=-s -w"]);
+    let external = build_with("fuzz-external", true, &["-ldflags=-linkmode=external"]);
+    let mut counts = Vec::new();
+    for binary in [fuzz_binary(), &stripped, &external, plain_binary()] {
+        let mut options = options("FuzzBehave");
+        options.binary = binary.to_path_buf();
+        let mut w = Worker::start(options).unwrap();
+        let known = w.coverage_len();
+        // A failing first input does not change it.
+        assert_eq!(
+            w.run(&bytes_entry("fatal")).unwrap().outcome,
+            Outcome::Crash
+        );
+        assert_eq!(w.coverage_len(), known, "{}", binary.display());
+        let r = w.run(&bytes_entry("fine")).unwrap();
+        assert_eq!(r.outcome, Outcome::Ok);
+        assert_eq!(known, Some(r.coverage.len()), "{}", binary.display());
+        counts.push(r.coverage.len());
+        w.stop().unwrap();
+    }
+    assert!(counts[0] > 0, "{counts:?}");
+    assert_eq!(counts[..3], [counts[0]; 3], "same code, same counters");
+    assert_eq!(counts[3], 0, "a plain build has none");
 }

@@ -3,7 +3,7 @@
  * every outcome with its exact input and the worker back afterwards, coverage that tells paths
  * apart, typed arguments, start failures that say why, fuzz finding a planted bug, minimize
  * (plain, recovered raw bytes, stale raw bytes), the region view, and no leaked process,
- * descriptor or temporary file.
+ * descriptor or temporary file. (Hosts that die without stopping: host_death_test.c.)
  *
  * The Go test binaries come from the environment (the Makefile builds them into a temporary
  * directory): GOTARGETS_FUZZ (go test -c -fuzz=...) and GOTARGETS_PLAIN (go test -c).
@@ -115,7 +115,11 @@ static void test_every_outcome_and_the_worker_comes_back(void **state) {
     };
     for (size_t i = 0; i < sizeof deaths / sizeof deaths[0]; i++) {
         r = run_text(w, deaths[i].input);
-        assert_int_equal(r.outcome, SHM_OUTCOME_WORKER_DIED);
+        if (r.outcome != SHM_OUTCOME_WORKER_DIED) {
+            fail_msg("%s: outcome %d, exit code %d, signal %d, count %lld: %s", deaths[i].input,
+                     (int)r.outcome, (int)r.exit_code, (int)r.signal, (long long)r.count,
+                     r.message);
+        }
         assert_int_equal(r.exit_code, deaths[i].exit_code);
         assert_int_equal(r.signal, deaths[i].signal);
         if (!strstr(r.message, deaths[i].text)) {
@@ -138,10 +142,12 @@ static void test_every_outcome_and_the_worker_comes_back(void **state) {
 static void test_coverage_tells_paths_apart(void **state) {
     (void)state;
     shm_worker_t *w = start("FuzzAccept");
-    assert_int_equal(shm_worker_coverage_len(w), -1);
+    /* Read from the binary at start: known before any run, and what the worker reports. */
+    int64_t known = shm_worker_coverage_len(w);
+    assert_true(known > 0);
     shm_run_result_t r = run_text(w, "abcd");
     size_t n = r.coverage_len;
-    assert_true(n > 0);
+    assert_int_equal((int64_t)n, known);
     assert_int_equal(shm_worker_coverage_len(w), (int64_t)n);
     uint8_t *a = malloc(n);
     assert_non_null(a);
@@ -400,26 +406,12 @@ static void test_death_between_calls(void **state) {
     assert_int_equal(shm_worker_stop(w), SHM_OK);
 }
 
-/* Entries in `dir` the library makes: region files "fuzz-*", cache dirs "gofuzz-shm-cache-*". */
-static int count_ours(const char *dir) {
-    DIR *d = opendir(dir);
-    assert_non_null(d);
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (!strncmp(e->d_name, "fuzz-", 5) || !strncmp(e->d_name, "gofuzz-shm-cache-", 17)) {
-            n++;
-        }
-    }
-    closedir(d);
-    return n;
-}
-
 /* Runs last: everything above was stopped, so nothing of ours may remain: no process, zombie,
  * descriptor, thread or temporary file. */
 static void test_nothing_leaks(void **state) {
     (void)state;
     const char *tmp = tmpdir();
+    int files = count_entries(tmp);
     int fds = count_open_fds();
     int threads = count_entries("/proc/self/task");
     shm_worker_t *w = start("FuzzBehave");
@@ -427,11 +419,12 @@ static void test_nothing_leaks(void **state) {
     run_text(w, "fine");
     run_text(w, "hang");
     run_text(w, "fine");
-    assert_int_equal(count_ours(tmp), 2); /* the region file and the cache directory */
+    /* Nothing on disk at all: the region is a memfd, the worker's cache dir is never made. */
+    assert_int_equal(count_entries(tmp), files);
     assert_int_equal(shm_worker_stop(w), SHM_OK);
     assert_int_equal(count_open_fds(), fds);
     assert_int_equal(count_entries("/proc/self/task"), threads); /* watchdog threads joined */
-    assert_int_equal(count_ours(tmp), 0);
+    assert_int_equal(count_entries(tmp), files);
     errno = 0;
     assert_int_equal(waitpid(-1, NULL, WNOHANG), -1); /* no child left, not even a zombie */
     assert_int_equal(errno, ECHILD);

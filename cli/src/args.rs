@@ -14,6 +14,8 @@ use clap::{value_parser, Arg, ArgAction, ArgMatches, Command};
 
 use crate::duration;
 
+/// The whole program's exit statuses: the top-level help only. Each subcommand's help lists
+/// its own.
 pub const EXIT_STATUS: &str = "\
 Exit status:
   0    nothing failed
@@ -23,6 +25,33 @@ Exit status:
        Go fuzz test, an input that is not a corpus entry (when nothing failed)
   130  run was interrupted (SIGINT, SIGTERM): it stopped between two inputs,
        cleaned up and summarized what ran";
+
+const RUN_EXIT_STATUS: &str = "\
+Exit status:
+  0    every input ran and none failed
+  1    an input failed: a crash, a worker death or a timeout
+  2    usage or setup error: bad arguments, a missing file, a binary that is not a
+       Go fuzz test or lacks the target; or an input that is not a corpus entry
+       (when none failed)
+  130  interrupted (SIGINT, SIGTERM): it stopped between two inputs, stopped the
+       worker and summarized what ran";
+
+const INSPECT_EXIT_STATUS: &str = "\
+Exit status:
+  0    the header's value_len is valid (0 <= value_len <= capacity)
+  1    the header's value_len is invalid
+  2    usage error, or the file cannot be mapped (missing, smaller than the header)";
+
+const ENCODE_EXIT_STATUS: &str = "\
+Exit status:
+  0    the entry was written
+  2    usage error, a value that is not valid, a file that cannot be read or written";
+
+const DECODE_EXIT_STATUS: &str = "\
+Exit status:
+  0    the input is a valid corpus entry (and, with --raw, has the value asked for)
+  2    usage error, a file that cannot be read, not a corpus entry, or no such
+       []byte or string value for --raw";
 
 /// What to do.
 pub enum Action {
@@ -188,7 +217,7 @@ fn run_command() -> Command {
              named as Go names them: copied into the package's testdata/fuzz/<FuzzName>/, \
              `go test -run=<FuzzName>/<file>` reproduces the failure.",
         )
-        .after_help(EXIT_STATUS)
+        .after_help(RUN_EXIT_STATUS)
         .arg(
             path(
                 "bin",
@@ -275,12 +304,13 @@ fn inspect_command() -> Command {
              it is one).\n\nThe file is mapped as Go's workers map their region (read and \
              write, shared), but nothing is written to it.",
         )
-        .after_help(EXIT_STATUS)
+        .after_help(INSPECT_EXIT_STATUS)
         .arg(
             path(
                 "file",
                 "REGION-FILE",
-                "The region file, e.g. a `fuzz-*` file in $TMPDIR",
+                "The region file: a `fuzz-*` file in $TMPDIR (Go's coordinator), or \
+                 /proc/<worker pid>/fd/5 for a worker hosted by gofuzz-shm (an anonymous memfd)",
             )
             .required(true),
         )
@@ -306,13 +336,15 @@ Each VALUE is one argument of the fuzz target, in one of three forms:
   TYPE@FILE      string or []byte holding a file's bytes ('[]byte@input.bin'; - is stdin)
 
 TYPE is one of []byte string bool byte rune int int8 int16 int32 int64 uint uint8 uint16
-uint32 uint64 float32 float64. Literals are checked as Go checks them (range, syntax).";
+uint32 uint64 float32 float64. Literals are checked as Go checks them (range, syntax).
+
+Values are counted from 0 (the first VALUE is value 0), in messages as in `decode --index`.";
 
 fn encode_command() -> Command {
     Command::new("encode")
         .about("Make a corpus entry from typed values or raw bytes")
         .long_about(ENCODE_LONG)
-        .after_help(EXIT_STATUS)
+        .after_help(ENCODE_EXIT_STATUS)
         .arg(
             Arg::new("values")
                 .value_name("VALUE")
@@ -353,7 +385,7 @@ fn encode_command() -> Command {
 fn decode_command() -> Command {
     Command::new("decode")
         .about("Check a corpus entry and print its values as Go writes them, one per line")
-        .after_help(EXIT_STATUS)
+        .after_help(DECODE_EXIT_STATUS)
         .arg(path(
             "file",
             "FILE",
@@ -373,7 +405,9 @@ fn decode_command() -> Command {
                 .value_name("N")
                 .value_parser(value_parser!(usize))
                 .requires("raw")
-                .help("With --raw: the 0-based index of the value"),
+                .help(
+                    "With --raw: which value, counted from 0 (the first is 0), as `encode` counts",
+                ),
         )
         .arg(flag(
             "json",
@@ -456,15 +490,45 @@ mod tests {
     }
 
     #[test]
-    fn help_states_the_exit_status() {
+    fn help_states_the_exit_status_of_the_command_it_is_for() {
         let mut cmd = command();
         let help = cmd.render_long_help().to_string();
-        assert!(help.contains("Exit status:"), "{help}");
-        let run = cmd.find_subcommand_mut("run").unwrap().render_long_help();
         assert!(
-            run.to_string().contains("2    usage or setup error"),
+            help.contains("Exit status:") && help.contains("130"),
+            "{help}"
+        );
+        let mut sub = |name: &str| {
+            let help = cmd.find_subcommand_mut(name).unwrap().render_long_help();
+            let help = help.to_string();
+            assert_eq!(help.matches("Exit status:").count(), 1, "{name}: {help}");
+            help
+        };
+        let run = sub("run");
+        assert!(
+            run.contains("1    an input failed") && run.contains("130"),
             "{run}"
         );
+        assert!(!run.contains("inspect"), "{run}");
+        let inspect = sub("inspect");
+        assert!(
+            inspect.contains("1    the header's value_len is invalid"),
+            "{inspect}"
+        );
+        assert!(
+            !inspect.contains("130") && !inspect.contains("crash"),
+            "{inspect}"
+        );
+        for name in ["encode", "decode"] {
+            let help = sub(name);
+            assert!(
+                help.contains("0    ") && help.contains("2    usage error"),
+                "{help}"
+            );
+            assert!(
+                !help.contains("\n  1    ") && !help.contains("130"),
+                "{name}: {help}"
+            );
+        }
     }
 
     #[test]

@@ -44,8 +44,9 @@ pub fn encode_main(args: &EncodeArgs) -> Result<u8> {
     Ok(0)
 }
 
+/// Values are counted from 0, as `decode --index` and Go's minimizer (`Index`) count them.
 fn bad_value(index: usize, arg: &str, why: &str) -> CliError {
-    CliError::new(format!("value {} ({arg:?}): {why}", index + 1))
+    CliError::new(format!("value {index} ({arg:?}): {why}"))
 }
 
 /// One VALUE argument: `TYPE(LITERAL)`, `TYPE:TEXT` or `TYPE@FILE` (see `encode --help`).
@@ -173,7 +174,7 @@ fn raw_value<'a>(values: &'a [Value], index: Option<usize>, name: &str) -> Resul
             })?;
             bytes(value).ok_or_else(|| {
                 CliError::new(format!(
-                    "decode {name}: value {i} is a {}, not []byte or string",
+                    "decode {name}: value {i} has type {}, not []byte or string",
                     value.type_name()
                 ))
             })

@@ -18,9 +18,9 @@ use crate::out::Out;
 /// The exit status after SIGINT or SIGTERM (128 + SIGINT, as shells report it).
 const INTERRUPTED_STATUS: u8 = 130;
 
-/// Ctrl-C and SIGTERM end a run between two inputs, so the worker is stopped and its region
-/// file and cache directory are removed, and what ran is summarized. A second signal ends
-/// the process at once (the handler is reset after the first).
+/// Ctrl-C and SIGTERM end a run between two inputs, so the worker is stopped and what ran is
+/// summarized. A second signal ends the process at once (the handler is reset after the
+/// first); the worker dies with it (the library arms the kernel's parent-death signal).
 mod interrupt {
     use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -86,7 +86,9 @@ struct Record<'a> {
     message: &'a str,
     /// Coverage counters this input hit (0 unless the outcome is ok).
     coverage_counters_hit: usize,
-    /// Coverage counters in the binary, once known (0: built without `-fuzz`).
+    /// Coverage counters in the binary (0: built without `-fuzz`): read from the binary when
+    /// the worker starts, so known from the first record on; `null` only for a binary that
+    /// is not ELF (a wrapper script) until an input has succeeded.
     coverage_counters: Option<usize>,
     duration_ns: u64,
     crash_file: Option<String>,
@@ -222,17 +224,20 @@ fn run_one(
     progress: &mut Progress,
     tally: &mut Tally,
 ) -> Result<()> {
+    let coverage_len = worker.coverage_len();
+    let reject = |why: &str, out: &mut Out, progress: &mut Progress, tally: &mut Tally| {
+        invalid(args, path, why, coverage_len, out, progress, tally)
+    };
     let data = match fs::read(path) {
         Ok(data) => data,
-        Err(e) => return invalid(args, path, &format!("read: {e}"), out, progress, tally),
+        Err(e) => return reject(&format!("read: {e}"), out, progress, tally),
     };
     if !args.raw {
         if let Err(e) = corpus::decode(&data) {
             let why = format!("not a go test fuzz v1 corpus entry: {e} (use --raw for raw bytes)");
-            return invalid(args, path, &why, out, progress, tally);
+            return reject(&why, out, progress, tally);
         }
     }
-    let coverage_len = worker.coverage_len();
     let result = if args.raw {
         worker.run_bytes(&data)
     } else {
@@ -241,7 +246,7 @@ fn run_one(
     let r = match result {
         Ok(r) => r,
         Err(e) if matches!(e.kind(), ErrorKind::InvalidArgument | ErrorKind::TooLarge) => {
-            return invalid(args, path, &e.to_string(), out, progress, tally);
+            return reject(&e.to_string(), out, progress, tally);
         }
         Err(e) => return Err(CliError::new(format!("running {}: {e}", path.display()))),
     };
@@ -344,6 +349,7 @@ fn invalid(
     args: &RunArgs,
     path: &Path,
     why: &str,
+    coverage_len: Option<usize>,
     out: &mut Out,
     progress: &mut Progress,
     tally: &mut Tally,
@@ -357,7 +363,7 @@ fn invalid(
             outcome: Status::Invalid,
             message: why,
             coverage_counters_hit: 0,
-            coverage_counters: None,
+            coverage_counters: coverage_len,
             duration_ns: 0,
             crash_file: None,
             exit_code: None,

@@ -84,7 +84,7 @@ fn decode_prints_go_lines_or_json() {
     assert_eq!(r.code, 2);
     assert!(
         r.stderr
-            .contains("value 0 is a uint8, not []byte or string"),
+            .contains("value 0 has type uint8, not []byte or string"),
         "{}",
         r.stderr
     );
@@ -111,14 +111,18 @@ fn bad_values_and_entries_exit_2_with_one_line() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad");
     std::fs::write(&bad, "go test fuzz v1\nint8(128)\n").unwrap();
+    let raw_byte = dir.path().join("raw-byte");
+    std::fs::write(&raw_byte, b"go test fuzz v1\n[]byte(\"\x89PNG\")\n").unwrap();
+    let mixed = dir.path().join("mixed");
+    std::fs::write(&mixed, "go test fuzz v1\nstring(\"a\")\nint(5)\n").unwrap();
     let cases: Vec<(Vec<&str>, &str)> = vec![
         (
             vec!["encode", "int8:128"],
-            "value 1 (\"int8:128\"): value out of range",
+            "value 0 (\"int8:128\"): value out of range",
         ),
         (
             vec!["encode", "int:1", "twelve"],
-            "value 2 (\"twelve\"): expected TYPE(LITERAL)",
+            "value 1 (\"twelve\"): expected TYPE(LITERAL)",
         ),
         (vec!["encode", "uint8('A')"], "integer literal required"),
         (vec!["encode"], "required"),
@@ -129,6 +133,19 @@ fn bad_values_and_entries_exit_2_with_one_line() {
         (
             vec!["decode", bad.to_str().unwrap()],
             "corpus line 2: value out of range",
+        ),
+        (
+            vec!["decode", "--raw", "--index", "1", mixed.to_str().unwrap()],
+            "value 1 has type int, not []byte or string",
+        ),
+        (
+            vec!["decode", "--raw", "--index", "2", mixed.to_str().unwrap()],
+            "--index 2, but the entry has 2 value(s)",
+        ),
+        (
+            // Quoted as Go quotes a raw byte, not shown as U+FFFD.
+            vec!["decode", raw_byte.to_str().unwrap()],
+            r#"in "[]byte(\"\x89PNG\")""#,
         ),
         (
             vec!["decode", "/nonexistent"],
@@ -144,5 +161,31 @@ fn bad_values_and_entries_exit_2_with_one_line() {
             r.stderr
         );
         assert!(r.stdout.is_empty(), "{args:?}: {}", r.stdout);
+    }
+}
+
+#[test]
+fn encode_and_decode_count_values_alike_from_0() {
+    let r = run_cli(&["encode", "string:a", "int:5", "bogus"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("value 2 (\"bogus\")"), "{}", r.stderr);
+    let dir = tempfile::tempdir().unwrap();
+    let entry = dir.path().join("entry");
+    let r = run_cli(&[
+        "encode",
+        "string:a",
+        "int:5",
+        "[]byte:c",
+        "-o",
+        entry.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run_cli(&["decode", "--raw", "--index", "2", entry.to_str().unwrap()]);
+    assert_eq!((r.code, r.stdout.as_str()), (0, "c"), "{}", r.stderr);
+    for help in [
+        run_cli(&["encode", "--help"]).stdout,
+        run_cli(&["decode", "--help"]).stdout,
+    ] {
+        assert!(help.contains("counted from 0"), "{help}");
     }
 }

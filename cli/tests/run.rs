@@ -419,7 +419,7 @@ fn an_interrupt_stops_between_inputs_cleans_up_and_exits_130() {
         ],
     );
     let crash_dir = tmp.path().join("crashers");
-    // The worker's region file and cache directory go to TMPDIR: it must be empty afterwards.
+    // Nothing may appear in TMPDIR (the worker's region is a memfd): it must stay empty.
     let private_tmp = tmp.path().join("tmp");
     fs::create_dir(&private_tmp).unwrap();
     // SIGINT to the command alone (kill), and to its process group as a terminal's Ctrl-C
@@ -698,13 +698,15 @@ fn help_states_the_exit_statuses() {
     let r = run_cli(&["run", "--help"]);
     assert_eq!(r.code, 0);
     for text in [
-        "0    nothing failed",
+        "0    every input ran and none failed",
         "1    an input failed",
         "2    usage or setup error",
-        "130  run was interrupted",
+        "130  interrupted",
     ] {
         assert!(r.stdout.contains(text), "{}", r.stdout);
     }
+    // Only its own: not inspect's.
+    assert!(!r.stdout.contains("value_len"), "{}", r.stdout);
     let r = run_cli(&["--help"]);
     assert_eq!(r.code, 0);
     assert!(
@@ -712,4 +714,46 @@ fn help_states_the_exit_statuses() {
         "{}",
         r.stdout
     );
+}
+
+#[test]
+fn the_counter_count_is_in_every_record_from_the_first_even_when_it_fails() {
+    if !have_go() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let inputs = corpus_dir(
+        &tmp.path().join("in"),
+        &[
+            ("1-invalid", b"not a corpus entry\n".to_vec()),
+            ("2-fatal", bytes_entry("fatal")),
+            ("3-exit3", bytes_entry("exit3")),
+            ("4-fine", bytes_entry("fine")),
+        ],
+    );
+    let r = run_cli(&[
+        "run",
+        "--bin",
+        targets_binary().to_str().unwrap(),
+        "--target",
+        "FuzzBehave",
+        "--json",
+        "--crash-dir",
+        tmp.path().join("crashers").to_str().unwrap(),
+        &inputs,
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let records = json_lines(&r.stdout);
+    let outcomes: Vec<&str> = records
+        .iter()
+        .map(|r| r["outcome"].as_str().unwrap())
+        .collect();
+    assert_eq!(outcomes, ["invalid", "crash", "worker_died", "ok"]);
+    // The worker's own count, from the input that succeeded.
+    let fine = record(&records, "4-fine");
+    let total = fine["coverage_counters"].as_u64().unwrap();
+    assert!(total > 0, "{fine}");
+    for rec in &records {
+        assert_eq!(rec["coverage_counters"].as_u64(), Some(total), "{rec}");
+    }
 }

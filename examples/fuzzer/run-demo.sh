@@ -16,6 +16,9 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
+require_tool go "https://go.dev/dl/"
 SEED=${SEED:-1}
 RUNS=${RUNS:-200000}
 CARGO=${CARGO:-cargo}
@@ -84,7 +87,7 @@ set -e
 # Go's output without the goroutine stack.
 awk '/^goroutine /{skip=1} /^FAIL/{skip=0} !skip' "$out/gotest.log"
 [ "$rc" != 0 ] || fail "go test passed on the crasher"
-grep -q "FAIL: FuzzFrame/$crash_file" "$out/gotest.log" && grep -q 'index out of range' "$out/gotest.log" \
+grep -qF "FAIL: FuzzFrame/$crash_file" "$out/gotest.log" && grep -q 'index out of range' "$out/gotest.log" \
     || fail "go test failed differently"
 
 step "result"

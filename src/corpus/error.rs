@@ -3,6 +3,9 @@
 use std::error::Error;
 use std::fmt;
 
+use super::quote::quote_bytes;
+use super::unicode::decode_first;
+
 /// Why a corpus entry could not be decoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -37,6 +40,8 @@ pub struct DecodeError {
     line: usize,
     kind: DecodeErrorKind,
     excerpt: String,
+    /// The line is longer than the excerpt.
+    cut: bool,
 }
 
 /// Longest excerpt of the offending line kept in an error, in characters.
@@ -44,15 +49,23 @@ const EXCERPT_CHARS: usize = 60;
 
 impl DecodeError {
     pub(crate) fn new(line: usize, kind: DecodeErrorKind, text: &[u8]) -> DecodeError {
-        let lossy = String::from_utf8_lossy(text);
-        let mut excerpt: String = lossy.chars().take(EXCERPT_CHARS).collect();
-        if lossy.chars().nth(EXCERPT_CHARS).is_some() {
-            excerpt.push('…');
+        // The first EXCERPT_CHARS characters; a byte that starts no valid UTF-8 sequence
+        // counts as one.
+        let (mut taken, mut chars) = (0, 0);
+        while chars < EXCERPT_CHARS && taken < text.len() {
+            taken += decode_first(&text[taken..]).map_or(1, |(_, len)| len);
+            chars += 1;
         }
+        // Quoted as Go quotes (`%q`, as Go's own messages about a corpus line do): raw bytes
+        // show as `\x89`, not as U+FFFD. The enclosing quotes are Display's.
+        let mut quoted = Vec::with_capacity(taken + 2);
+        quote_bytes(&mut quoted, &text[..taken]);
+        let inner = &quoted[1..quoted.len() - 1];
         DecodeError {
             line,
             kind,
-            excerpt,
+            excerpt: String::from_utf8_lossy(inner).into_owned(),
+            cut: taken < text.len(),
         }
     }
 
@@ -66,7 +79,9 @@ impl DecodeError {
         &self.kind
     }
 
-    /// The start of the offending line (lossily converted to UTF-8, at most 60 characters).
+    /// The start of the offending line (at most 60 characters), escaped as inside a Go string
+    /// literal (`strconv.Quote` without the quotes): a byte that is not valid UTF-8 is `\x89`,
+    /// a quote `\"`, a non-printable character `\n`, `\x00` or `\u200b`.
     pub fn excerpt(&self) -> &str {
         &self.excerpt
     }
@@ -96,7 +111,12 @@ impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "corpus line {}: {}", self.line, self.kind)?;
         if !self.excerpt.is_empty() {
-            write!(f, " in {:?}", self.excerpt)?;
+            write!(
+                f,
+                " in \"{}\"{}",
+                self.excerpt,
+                if self.cut { "…" } else { "" }
+            )?;
         }
         Ok(())
     }

@@ -5,8 +5,6 @@ use std::ffi::OsString;
 use std::io;
 use std::time::{Duration, Instant};
 
-use tempfile::TempDir;
-
 use super::options::{WorkerOptions, START};
 use super::process::{Deadlines, Exit, LineRead, Process};
 use super::rpc::{self, Call, FuzzArgs};
@@ -20,6 +18,15 @@ pub(super) const STOP_STEP: Duration = Duration::from_secs(1);
 
 const CALL: &str = "worker call";
 
+/// What a worker gets as `-test.fuzzcachedir`. The testing package refuses `-test.fuzz`
+/// without a non-empty one, but only the coordinator uses the directory (it stores interesting
+/// inputs there); a worker never creates, reads or writes it (Go 1.18 through 1.26: the
+/// worker branch of `testing.F.Fuzz` ignores it). So nothing is created for it, and nothing
+/// can be left behind when the host dies. The path lies under a character device, so no
+/// release could ever create it: were a future worker to use it, it would fail loudly (and
+/// this library's tests with it) instead of writing somewhere unseen.
+const UNUSED_CACHE_DIR: &str = "/dev/null/gofuzz-shm-worker-uses-no-cache";
+
 /// A Go fuzz worker process hosted by this library, with its region. See the
 /// [module documentation](super).
 pub struct Worker {
@@ -28,12 +35,11 @@ pub struct Worker {
     pub(super) args: Vec<OsString>,
     /// `Some` until shutdown.
     mem: Option<SharedMem>,
-    /// Passed as `-test.fuzzcachedir` (a worker does not use it, but requires it).
-    cache_dir: Option<TempDir>,
     pub(super) process: Option<Process>,
     /// The current process holds a coverage mask from an earlier fuzz call.
     pub(super) mask_sent: bool,
-    /// Counters in the binary, once a successful warmup run has shown them.
+    /// Counters in the binary: read from the binary at start, and what a successful warmup
+    /// run shows (the worker's answer wins).
     pub(super) coverage_len: Option<usize>,
     restarts: u64,
     pub(super) ping_call: Vec<u8>,
@@ -113,8 +119,9 @@ pub(super) fn go_limits(
 }
 
 impl Worker {
-    /// Creates the region (a `fuzz-*` temporary file of `value_capacity` value bytes, as Go's
-    /// coordinator does), starts the worker and pings it. Fails with a message that says why
+    /// Creates the region (an anonymous memfd of `value_capacity` value bytes, sealed against
+    /// shrinking: Go's worker only `fstat`s and maps its fd 5, so it needs no file, and nothing
+    /// is left on disk however this process ends), starts the worker and pings it. Fails with a message that says why
     /// when the binary cannot be started, is not a Go test binary, has no fuzz target of that
     /// name, or the target fails before calling `F.Fuzz`, including what the worker printed.
     pub fn start(mut options: WorkerOptions) -> Result<Worker> {
@@ -123,17 +130,11 @@ impl Worker {
             let cwd = std::env::current_dir().map_err(|e| Error::io(START, e))?;
             options.binary = cwd.join(&options.binary);
         }
-        let mem = SharedMem::create(options.value_capacity)?;
-        let cache_dir = tempfile::Builder::new()
-            .prefix("gofuzz-shm-cache-")
-            .tempdir()
-            .map_err(|e| Error::io(START, e))?;
-        let mut fuzz_cache_arg = OsString::from("-test.fuzzcachedir=");
-        fuzz_cache_arg.push(cache_dir.path());
+        let mem = SharedMem::create_memfd(options.value_capacity)?;
         let mut args: Vec<OsString> = vec![
             "-test.fuzzworker".into(),
             "-test.paniconexit0".into(),
-            fuzz_cache_arg,
+            format!("-test.fuzzcachedir={UNUSED_CACHE_DIR}").into(),
             format!("-test.fuzz=^{}$", options.target).into(),
         ];
         args.extend(options.args.iter().cloned());
@@ -143,14 +144,18 @@ impl Worker {
             warmup: true,
             coverage_data: None,
         });
+        // Unknown (None) when the binary is not an ELF file (a wrapper script, say): then the
+        // first run that succeeds tells.
+        let coverage_len = super::counters::counters_in_binary(&options.binary)
+            .ok()
+            .flatten();
         let mut worker = Worker {
             options,
             args,
             mem: Some(mem),
-            cache_dir: Some(cache_dir),
             process: None,
             mask_sent: false,
-            coverage_len: None,
+            coverage_len,
             restarts: 0,
             ping_call: rpc::encode_call(&Call::Ping {}),
             warmup_call: rpc::encode_call(&warmup),
@@ -196,8 +201,10 @@ impl Worker {
         self.restarts
     }
 
-    /// The number of coverage counters in the binary (0 when it has none), known after the
-    /// first run that succeeded; `None` before.
+    /// The number of coverage counters in the binary (0 when it has none). Known from the
+    /// start for an ELF binary (read from its `.go.fuzzcntrs` section, where Go's linker puts
+    /// them), otherwise after the first run that succeeded (a failing run carries no
+    /// counters); `None` until then.
     pub fn coverage_len(&self) -> Option<usize> {
         self.coverage_len
     }
@@ -324,8 +331,7 @@ impl Worker {
     }
 
     /// Stops the worker the way Go's coordinator does (close fuzz_in; SIGINT after 1 s;
-    /// SIGKILL after another), reaps it, closes the region (removing its file) and removes the
-    /// cache directory. Returns how the last process ended (`None` when none was running). A
+    /// SIGKILL after another), reaps it and closes the region. Returns how the last process ended (`None` when none was running). A
     /// Go worker exits with code 70 on a clean stop after any failed run.
     pub fn stop(mut self) -> Result<Option<Exit>> {
         self.shutdown()
@@ -346,11 +352,6 @@ impl Worker {
         if let Some(mem) = self.mem.take() {
             if let Err(e) = mem.close() {
                 first_error.get_or_insert(e);
-            }
-        }
-        if let Some(dir) = self.cache_dir.take() {
-            if let Err(e) = dir.close() {
-                first_error.get_or_insert(Error::io("stop worker", e));
             }
         }
         first_error.map_or(Ok(exit), Err)

@@ -19,9 +19,19 @@
 //!
 //! The same test binary with `-test.fuzzworker -test.paniconexit0 -test.fuzzcachedir=<dir>
 //! -test.fuzz=^<Target>$` (what Go's coordinator passes, minus flags a worker ignores), fds
-//! 3/4/5 = call pipe, response pipe, region file. It answers one JSON call at a time; between
+//! 3/4/5 = call pipe, response pipe, region. It answers one JSON call at a time; between
 //! calls this host owns the region, during a call the worker does. The region persists across
 //! worker restarts, as in Go.
+//!
+//! # Nothing left behind
+//!
+//! However the host ends — return, `abort()`, SIGKILL — nothing of a worker outlives it:
+//! the region is an anonymous memfd sealed against shrinking (Go's coordinator uses a
+//! temporary file, but its worker only `fstat`s and maps fd 5), the cache directory a worker
+//! must be given is one it never uses, so none is created, and every worker process is
+//! started with `PR_SET_PDEATHSIG(SIGKILL)` from a spawner thread that lives as long as this
+//! process (named `gofuzz-shm-spawner`, started with the first worker), so the kernel kills
+//! the worker when this process ends, whichever thread started it.
 //!
 //! # Failures
 //!
@@ -35,7 +45,7 @@
 //!
 //! A [`Worker`] is `Send`, not shared: calls take `&mut self` and block the calling thread.
 //! Results borrow the worker until the next call. Dropping a worker stops its process as
-//! [`Worker::stop`] does and removes the region file and the cache directory.
+//! [`Worker::stop`] does and releases the region.
 //!
 //! Each worker process has a watchdog thread in this process (named `gofuzz-shm-watchdog`),
 //! joined when the process ends: it collects the worker's output, notices its exit and enforces
@@ -46,6 +56,7 @@
 //! Linux: pipes made with `pipe2`, pidfds (Linux 5.3; older kernels fall back to `waitid`
 //! every few milliseconds), epoll, eventfd.
 
+mod counters;
 mod fuzz;
 mod host;
 mod minimize;
@@ -55,6 +66,7 @@ mod process;
 mod rpc;
 mod run;
 mod start;
+mod tether;
 mod watchdog;
 
 use std::time::Duration;

@@ -31,7 +31,7 @@ pub struct WorkerOptions {
     /// package directory, where `testdata/` is.
     pub dir: Option<PathBuf>,
     /// Value capacity of the region: the largest encoded corpus entry the worker can take.
-    /// Default Go's 100 MiB. The region file is sparse, so only what is written uses memory.
+    /// Default Go's 100 MiB. The region (a memfd) uses memory only for the pages written.
     pub value_capacity: usize,
     /// Per-call timeout: a run (or, while fuzzing or minimizing, a stretch without a new run)
     /// that takes longer is a hang; the worker is killed and the call reports a timeout.

@@ -3,13 +3,17 @@
 //!
 //! Descriptors in the worker, as Go's coordinator sets them up (`setWorkerComm`): 3 = fuzz_in
 //! (read end of the call pipe), 4 = fuzz_out (write end of the response pipe), 5 = the region's
-//! file. Unlike Go's coordinator, which connects stdout and stderr to /dev/null, both go to one
-//! pipe whose contents are kept in an [`OutputLog`]: Go prints panics and fatal errors there.
+//! descriptor. Unlike Go's coordinator, which connects stdout and stderr to /dev/null, both go
+//! to one pipe whose contents are kept in an [`OutputLog`]: Go prints panics and fatal errors
+//! there.
 //!
 //! A call costs the calling thread what it costs a minimal host: one `write(2)` of the call and
 //! a blocking `read(2)` of the response. Everything else — the output, the deadlines, noticing
 //! the exit, killing a hung worker — is the [`Watchdog`] thread's, which wakes the caller when
 //! needed. The thread is joined before the [`Process`] is gone, so nothing outlives it.
+//!
+//! Every process, diagnostic runs included, is started through [`tether`]: it dies with this
+//! process, however this process ends.
 
 use std::ffi::OsString;
 use std::fs::File;
@@ -21,6 +25,7 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use super::output::OutputLog;
+use super::tether;
 use super::watchdog::{set_nonblocking, Verdict, Watchdog, Watched};
 use crate::region::SharedMem;
 
@@ -168,10 +173,9 @@ impl Process {
                 Ok(())
             });
         }
-        let child = command.spawn();
-        // The command holds the child's ends of the output pipe; they must be closed here so
+        // The command holds the child's ends of the output pipe; `tether::spawn` drops it, so
         // that end of file arrives when the worker exits.
-        drop(command);
+        let child = tether::spawn(command);
         drop((child_in, child_out, child_mem));
         let child = child?;
         let region = SharedMem::map_fd(
@@ -509,9 +513,7 @@ pub(crate) fn run_to_end(mut command: Command, limit: Duration) -> io::Result<(E
         .stdin(Stdio::null())
         .stdout(Stdio::from(out_write.try_clone()?))
         .stderr(Stdio::from(out_write));
-    let child = command.spawn();
-    drop(command);
-    let child = child?;
+    let child = tether::spawn(command)?;
     let watched = Watched {
         pid: child.id(),
         pidfd: open_pidfd(child.id()),

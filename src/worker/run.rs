@@ -125,11 +125,11 @@ impl Worker {
         }
         let note = match exit {
             Exit::Code(70) => {
-                " (70 is Go's exit code for an internal error of the fuzzing machinery)"
+                "; 70 is Go's exit code for an internal error of the fuzzing machinery"
             }
             Exit::Signal(libc::SIGKILL | libc::SIGHUP | libc::SIGINT | libc::SIGTERM) => {
-                " (Go's coordinator does not count a death by this signal as a crash: another \
-                 process such as the OOM killer likely sent it)"
+                "; Go's coordinator does not count a death by this signal as a crash: another \
+                 process such as the OOM killer likely sent it"
             }
             _ => "",
         };
@@ -149,9 +149,9 @@ impl Worker {
         what: &str,
     ) {
         let message = format!(
-            "{what} ran longer than the per-call timeout of {:?}; the worker was killed with \
-             SIGKILL ({exit}).{}",
+            "{what} ran longer than the per-call timeout of {:?}; {}.{}",
             self.options.timeout,
+            killed(exit),
             output_section(output)
         );
         self.fill_failure(Outcome::Timeout, exit, message, elapsed);
@@ -204,4 +204,12 @@ fn apply_response(line: &[u8], last: &mut Last, count: i64) -> Result<(), Fault>
 /// Go's `time.Duration` (nanoseconds, signed) as a `Duration`; negative ones are zero.
 pub(super) fn nanos(ns: i64) -> Duration {
     Duration::from_nanos(u64::try_from(ns).unwrap_or(0))
+}
+
+/// What became of a worker this host killed with SIGKILL: that, or how it ended first.
+pub(super) fn killed(exit: Exit) -> String {
+    match exit {
+        Exit::Signal(libc::SIGKILL) => "the worker was killed with SIGKILL".to_owned(),
+        other => format!("the worker was to be killed but ended first ({other})"),
+    }
 }

@@ -69,11 +69,12 @@ impl Worker {
                     ErrorKind::Io,
                     START,
                     format!(
-                        "{}: no answer to the ping within {:?} (the timeout); killed it ({exit}). \
+                        "{}: no answer to the ping within {:?} (the timeout); {}. \
                          A Go worker answers once fuzz target {} has called F.Fuzz; setup \
                          before that may be too slow.{}",
                         self.options.binary.display(),
                         ping_timeout,
+                        super::run::killed(exit),
                         self.options.target,
                         output_section(&output)
                     ),

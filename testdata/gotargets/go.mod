@@ -1,3 +1,3 @@
 module gofuzzshm.example/gotargets
 
-go 1.22
+go 1.18

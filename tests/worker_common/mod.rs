@@ -3,61 +3,48 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::OnceLock;
 use std::time::Duration;
 
 use gofuzz_shm::worker::{Worker, WorkerOptions};
 
-/// Whether `go` is on PATH. Without it the worker tests print a loud notice and pass, unless
-/// GOFUZZSHM_REQUIRE_GO=1 is set (as in CI), in which case they fail. Each test starts with
-/// `if !have_go() { return; }`.
-pub fn have_go() -> bool {
-    static FOUND: OnceLock<bool> = OnceLock::new();
-    *FOUND.get_or_init(|| {
-        let found = std::env::var_os("PATH")
-            .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join("go").is_file()));
-        if !found {
-            let required = std::env::var("GOFUZZSHM_REQUIRE_GO").is_ok_and(|v| v == "1");
-            assert!(
-                !required,
-                "GOFUZZSHM_REQUIRE_GO=1 but no `go` on PATH: the worker tests cannot run"
-            );
-            eprintln!(
-                "\n*****************************************************************\n\
-                 ** SKIPPED: no `go` on PATH — the worker was NOT tested against **\n\
-                 ** real Go fuzz workers. Install Go or set PATH.                **\n\
-                 *****************************************************************\n"
-            );
-        }
-        found
-    })
-}
+#[path = "../tools/mod.rs"]
+mod tools;
+#[allow(unused_imports)] // not every test crate that includes this module needs them
+pub use tools::have_go;
 
 /// Built binaries live in cargo's scratch directory for integration tests, under a name that
 /// includes the build flavour; each test process rebuilds them (Go's build cache makes that
 /// quick) so they always match the sources.
 fn build(flavour: &str, fuzz: bool) -> PathBuf {
+    build_with(flavour, fuzz, &[])
+}
+
+/// Like the coverage build, with more `go test -c` flags (e.g. `-ldflags=-s`), under the name
+/// `flavour`.
+pub fn build_with(flavour: &str, fuzz: bool, flags: &[&str]) -> PathBuf {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     let out_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("gotargets");
     std::fs::create_dir_all(&out_dir).unwrap();
-    let out = out_dir.join(format!("{flavour}.test"));
+    // The release's name is part of the file's, for `make test-go-releases`.
+    let toolchain = tools::toolchain();
+    let out = out_dir.join(format!("{flavour}-{toolchain}.test"));
     // Build under a name private to this process, then rename: concurrent test processes
     // never see a half-written binary.
-    let tmp = out_dir.join(format!("{flavour}.{}.tmp", std::process::id()));
-    let mut command = Command::new("go");
+    let tmp = out_dir.join(format!("{flavour}-{toolchain}.{}.tmp", std::process::id()));
+    let mut command = tools::go();
     command
         .current_dir(manifest.join("testdata/gotargets"))
-        .env("GOWORK", "off")
-        .env("GOTOOLCHAIN", "local")
         .args(["test", "-c"]);
     if fuzz {
         // Any pattern turns on the coverage instrumentation for the whole package.
         command.arg("-fuzz=FuzzAccept");
     }
+    command.args(flags);
     command.arg("-o").arg(&tmp).arg(".");
     let status = command.status().expect("the go tool runs");
     assert!(status.success(), "go test -c failed: {status}");
+    tools::assert_built_by_toolchain(&tmp);
     std::fs::rename(&tmp, &out).unwrap();
     out
 }

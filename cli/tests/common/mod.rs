@@ -6,30 +6,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
-/// Whether `go` is on PATH. Without it the tests that need Go print a loud notice and pass,
-/// unless GOFUZZSHM_REQUIRE_GO=1 is set (as in CI), in which case they fail — as the library's
-/// worker tests do.
-pub fn have_go() -> bool {
-    static FOUND: OnceLock<bool> = OnceLock::new();
-    *FOUND.get_or_init(|| {
-        let found = std::env::var_os("PATH")
-            .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join("go").is_file()));
-        if !found {
-            let required = std::env::var("GOFUZZSHM_REQUIRE_GO").is_ok_and(|v| v == "1");
-            assert!(
-                !required,
-                "GOFUZZSHM_REQUIRE_GO=1 but no `go` on PATH: the command's tests cannot run"
-            );
-            eprintln!(
-                "\n*****************************************************************\n\
-                 ** SKIPPED: no `go` on PATH — gofuzz-shm run was NOT tested     **\n\
-                 ** against real Go fuzz workers. Install Go or set PATH.        **\n\
-                 *****************************************************************\n"
-            );
-        }
-        found
-    })
-}
+#[path = "../../../tests/tools/mod.rs"]
+mod tools;
+#[allow(unused_imports)] // not every test crate that includes this module needs them
+pub use tools::{go, have_go};
 
 pub fn repo_root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap()
@@ -38,13 +18,6 @@ pub fn repo_root() -> &'static Path {
 /// The Go package of the library's worker tests.
 pub fn gotargets_dir() -> PathBuf {
     repo_root().join("testdata/gotargets")
-}
-
-/// `go` with the settings the repository's tests use (no workspace, the installed toolchain).
-pub fn go() -> Command {
-    let mut command = Command::new("go");
-    command.env("GOWORK", "off").env("GOTOOLCHAIN", "local");
-    command
 }
 
 /// Builds `package_dir` with `go test -c -fuzz=<pattern>` (coverage counters) into cargo's
