@@ -34,8 +34,8 @@ fail() { printf '\nLIBFUZZER TEST FAILED: %s\n' "$*" >&2; exit 1; }
 case_() { printf '\n== %s\n' "$*"; }
 
 if ! command -v clang-19 >/dev/null 2>&1 && ! command -v clang >/dev/null 2>&1; then
-    if [ "${CI:-}" = true ] || [ "${GOFUZZSHM_REQUIRE_GO:-}" = 1 ]; then
-        fail "no clang-19: install clang-19 libclang-rt-19-dev (CI=true or GOFUZZSHM_REQUIRE_GO=1)"
+    if [ "${CI:-}" = true ] || [ "${GOFUZZSHM_REQUIRE_GO:-}" = 1 ] || [ "${GOFUZZSHM_REQUIRE_ENGINES:-}" = 1 ]; then
+        fail "no clang-19: install clang-19 libclang-rt-19-dev (CI=true, GOFUZZSHM_REQUIRE_GO=1 or GOFUZZSHM_REQUIRE_ENGINES=1)"
     fi
     printf '\n*** SKIPPED: no clang-19 — libFuzzer was NOT tested. apt-get install clang-19 libclang-rt-19-dev ***\n\n'
     exit 0

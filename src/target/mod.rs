@@ -25,8 +25,8 @@
 //!   from a sealed anonymous memory file, so an engine binary is one self-contained file.
 //! - Engine bytes become the target's corpus entry (today: a lone `[]byte`; typed targets with
 //!   the signature module).
-//! - The coverage length is known from the start (the empty input is run once by
-//!   [`Target::start`]), so an engine can size its map before the first input.
+//! - The coverage length is known from the start, so an engine can size its map before the
+//!   first input.
 //! - Limits: the per-input timeout, and a limit on the worker's resident memory (see
 //!   `memory.rs` for why that and not a resource limit).
 //! - Failing inputs are written atomically as Go corpus files named as Go names them.
@@ -180,10 +180,10 @@ const START: &str = "start target";
 const START_TIMEOUT: Duration = Duration::from_secs(30);
 
 impl Target {
-    /// Loads the binary, starts the worker, and runs the empty input once to learn the number
-    /// of coverage counters (when the empty input fails, a few other small inputs are tried;
-    /// if all fail the count is learnt from the first input that passes, and
-    /// [`coverage_len`](Self::coverage_len) is 0 until then). Fails with the worker's reason
+    /// Loads the binary and starts the worker, which reads the number of coverage counters
+    /// from the binary. (Without symbols to read it from, the empty input and a few other
+    /// small inputs are run to learn it; if all fail it is learnt from the first input that
+    /// passes, and [`coverage_len`](Self::coverage_len) is 0 until then.) Fails with the worker's reason
     /// when the binary is not a Go test binary with that fuzz target.
     pub fn start(options: TargetOptions<'_>) -> Result<Target> {
         let mapping = Mapping::new(options.types.as_deref())?;
@@ -226,9 +226,13 @@ impl Target {
             entry: Vec::new(),
             last: Last::default(),
         };
-        for probe in [&b""[..], b"0", &[0u8; 8]] {
-            if target.run(probe)?.verdict == Verdict::Ok {
-                break;
+        // The worker reads the count from the binary; without symbols, a passing run tells.
+        target.coverage_len = target.worker.coverage_len().unwrap_or(0);
+        if target.coverage_len == 0 {
+            for probe in [&b""[..], b"0", &[0u8; 8]] {
+                if target.run(probe)?.verdict == Verdict::Ok {
+                    break;
+                }
             }
         }
         target.crashers_dir = options.crashers_dir;
