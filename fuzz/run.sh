@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:?usage: fuzz/run.sh SECONDS [TARGET...]}
 shift
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(corpus_decode corpus_values capi_sequence region_bytes)
+[ ${#targets[@]} -gt 0 ] || targets=(corpus_decode corpus_values capi_sequence region_bytes signature_mapping)
 
 require_rust_toolchain nightly
 require_tool cargo-fuzz "cargo install cargo-fuzz --locked"

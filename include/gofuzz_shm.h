@@ -72,59 +72,6 @@ typedef enum {
 } shm_status_t;
 
 /**
- * What an input did, in `shm_target_run_t.verdict`.
- */
-typedef enum {
-  /**
-   * The fuzz function returned.
-   */
-  SHM_VERDICT_OK = 0,
-  /**
-   * The fuzz function failed (t.Fatal, t.Error, a panic in it).
-   */
-  SHM_VERDICT_FAILURE = 1,
-  /**
-   * The worker process died (an unrecovered panic elsewhere, a fatal error, os.Exit, a
-   * signal).
-   */
-  SHM_VERDICT_DEATH = 2,
-  /**
-   * The input ran past the timeout (or Go's own 10 s limit); the worker was killed.
-   */
-  SHM_VERDICT_TIMEOUT = 3,
-  /**
-   * The worker's resident memory went over `rss_limit_mb`; it was killed.
-   */
-  SHM_VERDICT_OUT_OF_MEMORY = 4,
-} shm_verdict_t;
-
-/**
- * What an input did, in `shm_run_result_t.outcome`.
- */
-typedef enum {
-  /**
-   * The fuzz function returned normally (for fuzz: no failure found).
-   */
-  SHM_OUTCOME_OK = 0,
-  /**
-   * The fuzz function failed (t.Fatal, t.Error, a panic, os.Exit(0)) and the worker
-   * reported it; `message` holds Go's test output. The worker lives on.
-   */
-  SHM_OUTCOME_CRASH = 1,
-  /**
-   * The worker process exited or was killed by a signal (`exit_code` or `signal`);
-   * `message` says how and holds its output (Go prints the panic or fatal error there).
-   * The next call starts a new worker.
-   */
-  SHM_OUTCOME_WORKER_DIED = 2,
-  /**
-   * The input ran past the timeout (or Go's own 10 s watchdog in the worker fired); the
-   * worker was killed. The next call starts a new worker.
-   */
-  SHM_OUTCOME_TIMEOUT = 3,
-} shm_outcome_t;
-
-/**
  * The 17 argument types a Go fuzz target accepts. Stored in `shm_corpus_value_t.kind`.
  * 0 is deliberately not a kind, so a zeroed value is rejected rather than misread.
  */
@@ -200,6 +147,59 @@ typedef enum {
 } shm_corpus_kind_t;
 
 /**
+ * What an input did, in `shm_target_run_t.verdict`.
+ */
+typedef enum {
+  /**
+   * The fuzz function returned.
+   */
+  SHM_VERDICT_OK = 0,
+  /**
+   * The fuzz function failed (t.Fatal, t.Error, a panic in it).
+   */
+  SHM_VERDICT_FAILURE = 1,
+  /**
+   * The worker process died (an unrecovered panic elsewhere, a fatal error, os.Exit, a
+   * signal).
+   */
+  SHM_VERDICT_DEATH = 2,
+  /**
+   * The input ran past the timeout (or Go's own 10 s limit); the worker was killed.
+   */
+  SHM_VERDICT_TIMEOUT = 3,
+  /**
+   * The worker's resident memory went over `rss_limit_mb`; it was killed.
+   */
+  SHM_VERDICT_OUT_OF_MEMORY = 4,
+} shm_verdict_t;
+
+/**
+ * What an input did, in `shm_run_result_t.outcome`.
+ */
+typedef enum {
+  /**
+   * The fuzz function returned normally (for fuzz: no failure found).
+   */
+  SHM_OUTCOME_OK = 0,
+  /**
+   * The fuzz function failed (t.Fatal, t.Error, a panic, os.Exit(0)) and the worker
+   * reported it; `message` holds Go's test output. The worker lives on.
+   */
+  SHM_OUTCOME_CRASH = 1,
+  /**
+   * The worker process exited or was killed by a signal (`exit_code` or `signal`);
+   * `message` says how and holds its output (Go prints the panic or fatal error there).
+   * The next call starts a new worker.
+   */
+  SHM_OUTCOME_WORKER_DIED = 2,
+  /**
+   * The input ran past the timeout (or Go's own 10 s watchdog in the worker fired); the
+   * worker was killed. The next call starts a new worker.
+   */
+  SHM_OUTCOME_TIMEOUT = 3,
+} shm_outcome_t;
+
+/**
  * A decoded corpus entry. Opaque: read it with `shm_corpus_entry_count` and
  * `shm_corpus_entry_value`, release it with `shm_corpus_entry_free`.
  */
@@ -210,6 +210,13 @@ typedef struct shm_corpus_entry_t shm_corpus_entry_t;
  * `shm_map_fd`, release it with `shm_close`.
  */
 typedef struct shm_region_t shm_region_t;
+
+/**
+ * The argument types of a Go fuzz target. Opaque: make one with `shm_signature_parse`,
+ * `shm_signature_from_entry` or `shm_signature_discover`; release it with
+ * `shm_signature_free`.
+ */
+typedef struct shm_signature_t shm_signature_t;
 
 /**
  * A hosted Go fuzz target as an engine sees it: engine bytes in, a verdict with Go's coverage
@@ -828,6 +835,124 @@ shm_status_t shm_resize(shm_region_t *region, size_t new_capacity);
 shm_status_t shm_remap(shm_region_t *region, bool *changed);
 
 /**
+ * Parses a comma-separated list of Go type names (`"string,int64,bool"`, `"[]byte"`; spaces
+ * around names ignored, `[]uint8` read as `[]byte`). On success `*out` receives a new
+ * signature; free it with `shm_signature_free`.
+ *
+ * Errors: `SHM_ERR_NULL_ARG`; `SHM_ERR_INVALID_ARG` for an empty list or a name that is not
+ * one of the 17 types (the message names it).
+ */
+shm_status_t shm_signature_parse(const char *types, shm_signature_t **out);
+
+/**
+ * The signature of a target from one of its corpus entries (`len` bytes at `entry`, e.g. a
+ * file of `testdata/fuzz/<Target>/`): the types of its values.
+ *
+ * Errors: `SHM_ERR_NULL_ARG`; `SHM_ERR_INVALID_ARG` when the entry is not one Go would
+ * decode, or holds no value.
+ */
+shm_status_t shm_signature_from_entry(const uint8_t *entry, size_t len, shm_signature_t **out);
+
+/**
+ * The signature of fuzz target `target` (e.g. `"FuzzParse"`) of the Go package in directory
+ * `pkg_dir`, found by type-checking the package's test files with Go's own tooling (the `go`
+ * on PATH; a helper is built in a private temporary directory, removed before this returns;
+ * about a second with a warm build cache). The caller's environment applies to the package
+ * (`GOFLAGS`, modules). Blocks while Go runs.
+ *
+ * Errors: `SHM_ERR_NULL_ARG`; `SHM_ERR_INVALID_ARG` when the package or target does not
+ * exist, the package does not type-check, the callback cannot be resolved or Go's fuzzing
+ * refuses its types (the message says which and where); `SHM_ERR_IO` when Go cannot be run.
+ */
+shm_status_t shm_signature_discover(const char *pkg_dir, const char *target, shm_signature_t **out);
+
+/**
+ * Frees a signature. NULL is a no-op.
+ */
+void shm_signature_free(shm_signature_t *sig);
+
+/**
+ * The signature in Go's spelling, comma-separated (`"string,int64,bool"`), as
+ * `shm_signature_parse` reads it: NUL-terminated, borrowed from `sig` until
+ * `shm_signature_free`. NULL for a NULL `sig`.
+ */
+const char *shm_signature_string(const shm_signature_t *sig);
+
+/**
+ * Number of arguments (at least 1); 0 for NULL.
+ */
+size_t shm_signature_count(const shm_signature_t *sig);
+
+/**
+ * The kind of argument `index` into `*kind` (a `shm_corpus_kind_t`; `byte`/`uint8` and
+ * `rune`/`int32` as spelled).
+ *
+ * Errors: `SHM_ERR_NULL_ARG`; `SHM_ERR_INVALID_ARG` when `index` is not below the count.
+ */
+shm_status_t shm_signature_kind(const shm_signature_t *sig, size_t index, shm_corpus_kind_t *kind);
+
+/**
+ * Whether the byte mapping is the identity for `sig` (a lone `[]byte` or `string`: the
+ * value is the raw input). false for NULL.
+ */
+bool shm_signature_is_identity(const shm_signature_t *sig);
+
+/**
+ * The version of the byte mapping (see `shm_signature_entry_from_bytes`): inputs an engine
+ * saved mean the same values only under the same version.
+ */
+uint32_t shm_signature_mapping_version(void);
+
+/**
+ * Maps `len` raw bytes (an engine's input; any bytes, also none; `data` may be NULL when
+ * `len` is 0) to values of `sig` and writes their `go test fuzz v1` entry, ready for
+ * `shm_worker_run`, into `out` (`out_cap` bytes, not NUL-terminated). `*out_len` receives
+ * the entry's size, also with `SHM_ERR_TOO_LARGE`, so `out_cap` 0 (with `out` NULL) is a size
+ * query.
+ *
+ * The mapping (version `shm_signature_mapping_version()`, described in the README): the
+ * fixed-width arguments are read first, in order, from a header at the front of the input,
+ * each as little-endian bytes of its size (`bool` from the low bit of one byte, `int`/`uint`
+ * as 8 bytes, floats as their IEEE bits; bytes past the end read as zero); the rest of the
+ * input is split among the `[]byte`/`string` arguments at the separator `fe 47 4f ff`, the
+ * last one taking the remainder. A lone `[]byte` or `string` is the input itself.
+ *
+ * Errors: `SHM_ERR_NULL_ARG`; `SHM_ERR_TOO_LARGE` (with `*out_len` set to the size needed).
+ */
+shm_status_t shm_signature_entry_from_bytes(const shm_signature_t *sig,
+                                            const uint8_t *data,
+                                            size_t len,
+                                            uint8_t *out,
+                                            size_t out_cap,
+                                            size_t *out_len);
+
+/**
+ * The inverse of the mapping: the raw input whose entry is the corpus entry at `entry`
+ * (`len` bytes, e.g. a file of `testdata/fuzz/<Target>/`), to seed an engine with Go's
+ * corpus. Buffer convention as `shm_signature_entry_from_bytes`.
+ *
+ * Errors: `SHM_ERR_NULL_ARG`; `SHM_ERR_INVALID_ARG` when the entry is not one Go would
+ * decode, does not match `sig` (Go's wording: wrong number of values, mismatched types), or
+ * has no input (a `[]byte`/`string` other than the last contains the separator);
+ * `SHM_ERR_TOO_LARGE`.
+ */
+shm_status_t shm_signature_bytes_from_entry(const shm_signature_t *sig,
+                                            const uint8_t *entry,
+                                            size_t len,
+                                            uint8_t *out,
+                                            size_t out_cap,
+                                            size_t *out_len);
+
+/**
+ * Whether a worker's failure text (`message`/`message_len` of a `shm_run_result_t` with
+ * `SHM_OUTCOME_CRASH`) says that the entry's values did not fit the target's callback (Go's
+ * `reflect: Call using … as type …` / `… too few|many input arguments`, raised by the testing
+ * package itself): a usage mistake (a wrong signature), not a bug of the target. false for
+ * NULL.
+ */
+bool shm_failure_is_call_mismatch(const char *message, size_t message_len);
+
+/**
  * Fills `opts` with the defaults: every pointer NULL, a 10 s timeout, no memory limit,
  * `struct_size` set. `NULL` is a no-op. Thread-safe.
  */
@@ -918,7 +1043,8 @@ shm_status_t shm_worker_start(const shm_worker_options_t *opts, shm_worker_t **o
  * input is an outcome, not an error: the call returns `SHM_OK` with `SHM_OUTCOME_CRASH`,
  * `SHM_OUTCOME_WORKER_DIED` or `SHM_OUTCOME_TIMEOUT`, and after a death or a timeout the next
  * call restarts the worker transparently. An entry whose values do not match the target's
- * parameters is run by Go anyway and fails inside reflect (`SHM_OUTCOME_CRASH`).
+ * parameters is run by Go anyway and fails inside reflect (`SHM_OUTCOME_CRASH`;
+ * `shm_failure_is_call_mismatch` tells it apart from a bug of the target).
  *
  * Errors (`*result` untouched): `SHM_ERR_NULL_ARG`; `SHM_ERR_TOO_LARGE` when the entry exceeds
  * the value capacity (nothing sent); `SHM_ERR_INVALID_ARG` when the worker cannot parse the

@@ -14,6 +14,7 @@ pub mod corpus;
 pub mod error;
 pub mod layout;
 pub mod region;
+pub mod signature;
 pub mod target;
 pub mod worker;
 

@@ -67,6 +67,10 @@ pub struct RunArgs {
     pub target: String,
     pub timeout: Duration,
     pub raw: bool,
+    /// The target's argument types, given (`--types`).
+    pub types: Option<String>,
+    /// The package directory to discover the argument types from (`--pkg`).
+    pub pkg: Option<PathBuf>,
     pub json: bool,
     pub crash_dir: PathBuf,
     pub workdir: Option<PathBuf>,
@@ -96,6 +100,8 @@ pub struct InspectArgs {
 pub struct EncodeArgs {
     pub values: Vec<String>,
     pub raw: Option<PathBuf>,
+    /// With `raw`: map the file to these argument types.
+    pub types: Option<String>,
     pub output: Option<PathBuf>,
     pub to_dir: Option<PathBuf>,
 }
@@ -103,6 +109,8 @@ pub struct EncodeArgs {
 pub struct DecodeArgs {
     pub file: Option<PathBuf>,
     pub raw: bool,
+    /// With `raw`: write the engine input that maps to the entry under these types.
+    pub types: Option<String>,
     pub index: Option<usize>,
     pub json: bool,
 }
@@ -248,9 +256,30 @@ fn run_command() -> Command {
         )
         .arg(flag(
             "raw",
-            "The files are raw bytes, each the single []byte argument of the target, instead \
-             of corpus entries",
+            "The files are raw bytes (an engine's inputs) instead of corpus entries: mapped to \
+             the target's arguments by gofuzz-shm's byte mapping when --types or --pkg gives \
+             them, else each the single []byte argument of the target",
         ))
+        .arg(
+            Arg::new("types")
+                .long("types")
+                .value_name("LIST")
+                .conflicts_with("pkg")
+                .help(
+                    "The target's argument types after *testing.T, in Go's spelling, \
+                     comma-separated (e.g. string,int64,bool): raw files are mapped to them, \
+                     corpus entries of other types are reported invalid",
+                ),
+        )
+        .arg(
+            path(
+                "pkg",
+                "DIR",
+                "The target's package directory: its argument types are discovered from the \
+                 source with Go's type checker (the `go` on PATH), as with --types",
+            )
+            .long("pkg"),
+        )
         .arg(flag(
             "json",
             "One JSON object per input on stdout (path, outcome, message, coverage counters \
@@ -362,6 +391,17 @@ fn encode_command() -> Command {
             .long("raw"),
         )
         .arg(
+            Arg::new("types")
+                .long("types")
+                .value_name("LIST")
+                .requires("raw")
+                .help(
+                    "With --raw: the fuzz target's argument types (Go's spelling, \
+                     comma-separated, e.g. string,int64): the file is an engine input, mapped \
+                     to those types by gofuzz-shm's byte mapping",
+                ),
+        )
+        .arg(
             path(
                 "output",
                 "FILE",
@@ -409,6 +449,19 @@ fn decode_command() -> Command {
                     "With --raw: which value, counted from 0 (the first is 0), as `encode` counts",
                 ),
         )
+        .arg(
+            Arg::new("types")
+                .long("types")
+                .value_name("LIST")
+                .requires("raw")
+                .conflicts_with("index")
+                .help(
+                    "With --raw: write the engine input that gofuzz-shm's byte mapping maps to \
+                     this entry, for a target of these argument types (e.g. string,int64): a \
+                     Go corpus file becomes an engine seed (the inverse of `encode --raw \
+                     --types`)",
+                ),
+        )
         .arg(flag(
             "json",
             "A JSON array on stdout: per value its type, Go expression, and value (bytes and \
@@ -428,6 +481,8 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, clap::E
             target: m.get_one::<String>("target").expect("required").clone(),
             timeout: *m.get_one::<Duration>("timeout").expect("has a default"),
             raw: on(m, "raw"),
+            types: m.get_one::<String>("types").cloned(),
+            pkg: path(m, "pkg"),
             json: on(m, "json"),
             crash_dir: path(m, "crash-dir").expect("has a default"),
             workdir: path(m, "workdir"),
@@ -450,12 +505,14 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, clap::E
                 .map(|v| v.cloned().collect())
                 .unwrap_or_default(),
             raw: path(m, "raw"),
+            types: m.get_one::<String>("types").cloned(),
             output: path(m, "output"),
             to_dir: path(m, "to-dir"),
         }),
         "decode" => Action::Decode(DecodeArgs {
             file: path(m, "file"),
             raw: on(m, "raw"),
+            types: m.get_one::<String>("types").cloned(),
             index: m.get_one::<usize>("index").copied(),
             json: on(m, "json"),
         }),

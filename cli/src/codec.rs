@@ -6,6 +6,7 @@ use std::path::Path;
 
 use base64::Engine as _;
 use gofuzz_shm::corpus::{self, Value};
+use gofuzz_shm::signature::Signature;
 use serde::Serialize;
 use serde_json::json;
 
@@ -21,9 +22,10 @@ const TYPES: [&str; 17] = [
 ];
 
 pub fn encode_main(args: &EncodeArgs) -> Result<u8> {
-    let values = match &args.raw {
-        Some(path) => vec![Value::Bytes(read_input(path)?)],
-        None => args
+    let values = match (&args.raw, &args.types) {
+        (Some(path), Some(types)) => signature(types)?.values_from_bytes(&read_input(path)?),
+        (Some(path), None) => vec![Value::Bytes(read_input(path)?)],
+        (None, _) => args
             .values
             .iter()
             .enumerate()
@@ -42,6 +44,10 @@ pub fn encode_main(args: &EncodeArgs) -> Result<u8> {
     }
     out.flush()?;
     Ok(0)
+}
+
+fn signature(types: &str) -> Result<Signature> {
+    Signature::parse(types).map_err(|e| CliError::new(format!("--types: {e}")))
 }
 
 /// Values are counted from 0, as `decode --index` and Go's minimizer (`Index`) count them.
@@ -142,7 +148,12 @@ pub fn decode_main(args: &DecodeArgs) -> Result<u8> {
         ))
     })?;
     let mut out = Out::new();
-    if args.raw {
+    if let (true, Some(types)) = (args.raw, &args.types) {
+        let input = signature(types)?
+            .bytes_from_values(&values)
+            .map_err(|e| CliError::new(format!("decode {name}: {e}")))?;
+        out.write(&input)?;
+    } else if args.raw {
         out.write(raw_value(&values, args.index, &name)?)?;
     } else if args.json {
         let list: Vec<JsonValue> = values.iter().map(json_value).collect();

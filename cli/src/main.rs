@@ -9,6 +9,7 @@ mod codec;
 mod duration;
 mod error;
 mod inspect;
+mod mapping;
 mod names;
 mod out;
 mod run;

@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use crate::args::RunArgs;
 use crate::error::{CliError, Result};
+use crate::mapping::Inputs;
 use crate::names::write_corpus_file;
 use crate::out::Out;
 
@@ -126,6 +127,7 @@ impl Tally {
 
 pub fn main(args: &RunArgs) -> Result<u8> {
     let inputs = collect_inputs(&args.inputs)?;
+    let kind = Inputs::from_args(args)?;
     if let Some(dir) = &args.workdir {
         if !dir.is_dir() {
             return Err(CliError::file("--workdir", dir, "not a directory"));
@@ -146,7 +148,16 @@ pub fn main(args: &RunArgs) -> Result<u8> {
         if interrupt::requested() {
             break;
         }
-        if let Err(e) = run_one(args, &mut worker, path, &mut out, &mut progress, &mut tally) {
+        let run = run_one(
+            args,
+            &kind,
+            &mut worker,
+            path,
+            &mut out,
+            &mut progress,
+            &mut tally,
+        );
+        if let Err(e) = run {
             fatal = Some(e);
             break;
         }
@@ -162,7 +173,11 @@ pub fn main(args: &RunArgs) -> Result<u8> {
             inputs.len()
         );
     }
-    summary(args, &tally, start.elapsed(), &mut out)?;
+    // A usage error on the first input (raw files for a target of other types) is the
+    // whole story; a summary of nothing would only hide it.
+    if fatal.is_none() || tally.done > 0 {
+        summary(args, &tally, start.elapsed(), &mut out)?;
+    }
     out.flush()?;
     if let Some(e) = fatal {
         return Err(e);
@@ -218,6 +233,7 @@ fn collect_inputs(args: &[PathBuf]) -> Result<Vec<PathBuf>> {
 /// be restarted or broke the protocol, a crasher cannot be saved, stdout is gone).
 fn run_one(
     args: &RunArgs,
+    kind: &Inputs,
     worker: &mut Worker,
     path: &Path,
     out: &mut Out,
@@ -233,15 +249,20 @@ fn run_one(
         Err(e) => return reject(&format!("read: {e}"), out, progress, tally),
     };
     if !args.raw {
-        if let Err(e) = corpus::decode(&data) {
-            let why = format!("not a go test fuzz v1 corpus entry: {e} (use --raw for raw bytes)");
+        let why = match corpus::decode(&data) {
+            Err(e) => Some(format!(
+                "not a go test fuzz v1 corpus entry: {e} (use --raw for raw bytes)"
+            )),
+            Ok(values) => kind.check_entry(&values),
+        };
+        if let Some(why) = why {
             return reject(&why, out, progress, tally);
         }
     }
-    let result = if args.raw {
-        worker.run_bytes(&data)
-    } else {
-        worker.run(&data)
+    let result = match kind {
+        Inputs::RawBytes => worker.run_bytes(&data),
+        Inputs::RawMapped(sig) => worker.run(&sig.entry_from_bytes(&data)),
+        Inputs::Entries(_) => worker.run(&data),
     };
     let r = match result {
         Ok(r) => r,
@@ -250,6 +271,12 @@ fn run_one(
         }
         Err(e) => return Err(CliError::new(format!("running {}: {e}", path.display()))),
     };
+    if r.outcome == Outcome::Crash {
+        // Go refusing to call the target with these values is not a bug of the target.
+        if let Some(why) = kind.mismatch(&args.target, r.message)? {
+            return reject(&why, out, progress, tally);
+        }
+    }
     let status = match r.outcome {
         Outcome::Ok => Status::Ok,
         Outcome::Crash => Status::Crash,

@@ -231,7 +231,12 @@ fn value_to_c(value: &Value) -> shm_corpus_value_t {
 }
 
 /// Writes `entry` to the caller's buffer with the size-query convention.
-fn write_out(entry: &[u8], out: *mut u8, out_cap: size_t, out_len: &mut size_t) -> CallResult {
+pub(crate) fn write_out(
+    entry: &[u8],
+    out: *mut u8,
+    out_cap: size_t,
+    out_len: &mut size_t,
+) -> CallResult {
     *out_len = entry.len();
     let buf = arg_bytes_mut(out, out_cap, "out")?;
     let dest = buf.get_mut(..entry.len()).ok_or_else(|| {

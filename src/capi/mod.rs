@@ -17,6 +17,7 @@ pub mod corpus;
 pub mod memfd;
 pub mod region;
 pub mod resize;
+pub mod signature;
 pub mod status;
 pub mod target;
 pub mod worker;

@@ -316,7 +316,8 @@ fn with_result(
 /// input is an outcome, not an error: the call returns `SHM_OK` with `SHM_OUTCOME_CRASH`,
 /// `SHM_OUTCOME_WORKER_DIED` or `SHM_OUTCOME_TIMEOUT`, and after a death or a timeout the next
 /// call restarts the worker transparently. An entry whose values do not match the target's
-/// parameters is run by Go anyway and fails inside reflect (`SHM_OUTCOME_CRASH`).
+/// parameters is run by Go anyway and fails inside reflect (`SHM_OUTCOME_CRASH`;
+/// `shm_failure_is_call_mismatch` tells it apart from a bug of the target).
 ///
 /// Errors (`*result` untouched): `SHM_ERR_NULL_ARG`; `SHM_ERR_TOO_LARGE` when the entry exceeds
 /// the value capacity (nothing sent); `SHM_ERR_INVALID_ARG` when the worker cannot parse the

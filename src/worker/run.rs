@@ -21,7 +21,9 @@ impl Worker {
     /// (re)started or broke the protocol.
     ///
     /// An entry whose values do not match the target's parameters is run by Go all the same
-    /// and fails inside `reflect` ("Call using int as type []uint8"): a [`Outcome::Crash`].
+    /// and fails inside `reflect` ("Call using int as type []uint8"): a [`Outcome::Crash`],
+    /// which [`signature::call_mismatch`](crate::signature::call_mismatch) tells apart from a
+    /// bug of the target.
     pub fn run(&mut self, entry: &[u8]) -> Result<RunResult<'_>> {
         self.put_entry(entry)?;
         self.run_region_entry()?;

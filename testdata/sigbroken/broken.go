@@ -1,0 +1,2 @@
+// Package sigbroken does not type-check: discovery must say so.
+package sigbroken

@@ -1,0 +1,3 @@
+module gofuzzshm.example/sigbroken
+
+go 1.22

@@ -1,0 +1,3 @@
+module gofuzzshm.example/sigrefused
+
+go 1.22

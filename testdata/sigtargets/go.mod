@@ -1,0 +1,3 @@
+module gofuzzshm.example/sigtargets
+
+go 1.22
