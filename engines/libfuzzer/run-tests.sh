@@ -14,6 +14,9 @@
 #   jobs        -jobs=2 -workers=2: every job runs its own worker
 #   merge       -merge=1 keeps a subset that covers what the corpus covers
 #   minimize    -minimize_crash=1 writes a crasher no longer than the original that still crashes
+#   typed       FuzzTyped(string, int64, bool): its types found in the package, engine bytes
+#               mapped to them, the Go corpus file reproduced by go test; wrong --types fail
+#               at start
 #   sigkill     SIGKILL of the libFuzzer process leaves no worker and nothing in $TMPDIR
 #   build       a missing target, a missing clang, a C compiler without libFuzzer and a missing
 #               library are clear errors
@@ -207,6 +210,38 @@ len=$(wc -c <"$out/minimized")
 run minimized ./misbehave minimized
 [ "$rc" = 77 ] && [[ $log == *"rejected input"* ]] || fail "the minimized input does not fail"
 check_tmp minimize
+
+case_ "typed: FuzzTyped(t, string, int64, bool), its arguments found in the package"
+"$gofuzz_shm" build --engine libfuzzer --target FuzzTyped --pkg testdata/enginetargets \
+    -o "$out/typed"
+mkdir -p "$out/typed-found" "$out/typed-corpus"
+# The mapping: the int64 (8 bytes, little-endian) and the bool (1 byte) first, the string last.
+printf '\xe9\x03\x00\x00\x00\x00\x00\x00\x01typed' >"$out/in-typed"
+run typed ./typed -artifact_prefix=typed-found/ in-typed
+[ "$rc" = 77 ] && [[ $log == *'found s="typed" n=1001 ok=true'* ]] || fail "typed: exit $rc: $log"
+typed_file=$(go_file "$out/typed-found")
+[ "$(cat "$typed_file")" = "$(printf 'go test fuzz v1\nstring("typed")\nint64(1001)\nbool(true)')" ] \
+    || fail "the typed Go corpus file holds $(cat "$typed_file")"
+rm -rf "$out/typed-pkg"
+mkdir -p "$out/typed-pkg/testdata/fuzz/FuzzTyped"
+cp testdata/enginetargets/go.mod testdata/enginetargets/*.go "$out/typed-pkg/"
+cp "$typed_file" "$out/typed-pkg/testdata/fuzz/FuzzTyped/"
+name=$(basename "$typed_file")
+set +e
+gotest=$(cd "$out/typed-pkg" && go test -count=1 -run="FuzzTyped/$name" . 2>&1)
+rc=$?
+set -e
+[ "$rc" != 0 ] && [[ $gotest == *"FAIL: FuzzTyped/$name"*'found s="typed" n=1001 ok=true'* ]] \
+    || fail "go test did not reproduce the typed failure: $gotest"
+run typed-fuzz ./typed -seed=1 -runs=3000 typed-corpus
+[ "$rc" = 0 ] || fail "fuzzing the typed target: exit $rc: $log"
+# Wrong types are a usage error at start, not a crash of the target.
+"$gofuzz_shm" build --engine libfuzzer --target FuzzTyped --pkg testdata/enginetargets \
+    --types '[]byte' -o "$out/typed-wrong"
+run typed-wrong ./typed-wrong -runs=10
+[ "$rc" = 1 ] && [[ $log == *"cannot start Go fuzz target FuzzTyped"*"[]byte"* ]] \
+    || fail "wrong --types: exit $rc: $log"
+check_tmp typed
 
 case_ "sigkill: SIGKILL of the libFuzzer process"
 mkdir -p "$out/long"
