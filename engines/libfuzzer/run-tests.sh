@@ -194,8 +194,8 @@ run fill ./misbehave -seed=1 -runs=20000 corpus
 [ "$rc" = 0 ] || fail "fuzzing for a corpus: exit $rc"
 run merge ./misbehave -merge=1 merged corpus
 [ "$rc" = 0 ] || fail "merge: exit $rc"
-n_corpus=$(ls "$out/corpus" | grep -c .)
-n_merged=$(ls "$out/merged" | grep -c . || true)
+n_corpus=$(find "$out/corpus" -type f | wc -l)
+n_merged=$(find "$out/merged" -type f | wc -l)
 [ "$n_merged" -ge 1 ] && [ "$n_merged" -le "$n_corpus" ] || fail "merged $n_merged of $n_corpus"
 [[ $log == *"MERGE-OUTER: $n_merged new files"* ]] || fail "merge report: $log"
 check_tmp merge
