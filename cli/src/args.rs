@@ -53,6 +53,12 @@ Exit status:
   2    usage error, a file that cannot be read, not a corpus entry, or no such
        []byte or string value for --raw";
 
+const BUILD_EXIT_STATUS: &str = "\
+Exit status:
+  0    the libFuzzer executable was written
+  2    usage or setup error: no such fuzz target, arguments that cannot be found
+       (give --types), go test -c failed, no clang with libFuzzer, no libgofuzz_shm.a";
+
 /// What to do.
 pub enum Action {
     Run(RunArgs),
@@ -151,6 +157,7 @@ pub fn command() -> Command {
 fn build_command() -> Command {
     Command::new("build")
         .about("Build a libFuzzer binary for a Go fuzz target")
+        .after_help(BUILD_EXIT_STATUS)
         .long_about(
             "Build one self-contained libFuzzer executable for a Go fuzz target.\n\n\
              The package's unmodified test binary (`go test -c -fuzz=^FuzzX$`) is embedded in \
@@ -183,12 +190,10 @@ fn build_command() -> Command {
                 .short('o')
                 .required(true),
         )
-        .arg(
-            Arg::new("types")
-                .long("types")
-                .value_name("TYPES")
-                .help("The fuzz function's argument types, e.g. '[]byte' (the default)"),
-        )
+        .arg(Arg::new("types").long("types").value_name("TYPES").help(
+            "The fuzz function's argument types after *testing.T, e.g. \
+                     'string,int64,bool' (default: read from the package source)",
+        ))
         .arg(
             path(
                 "cc",
