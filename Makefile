@@ -8,7 +8,7 @@ RELEASE_LIB := target/release
 EXAMPLES := examples/build
 EXAMPLE_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -Iinclude
 
-.PHONY: demo demo-fuzzer demo-region build test lint test-rust test-cli check-header test-c \
+.PHONY: demo demo-fuzzer demo-region build test lint test-rust test-cli test-libafl check-header test-c \
 	test-go test-install examples fuzz fuzz-smoke clean test-go-releases test-go-oldest \
 	demo-libfuzzer test-libfuzzer
 
@@ -52,7 +52,7 @@ $(EXAMPLES)/%: examples/c/%.c build | $(EXAMPLES)
 # `make test` runs these one after another, each under a timestamped banner, so a long log
 # says what is running and how long each took. Add a new suite here (TEST_TARGETS += ...).
 TEST_TARGETS := lint test-rust check-header test-c test-go test-install examples fuzz-smoke \
-	demo-region demo-fuzzer test-go-oldest test-libfuzzer demo-libfuzzer
+	demo-region demo-fuzzer test-go-oldest test-libfuzzer demo-libfuzzer test-cmp
 test:
 	@set -e; start=$$(date +%s); for t in $(TEST_TARGETS); do \
 		printf '\n######## [%s] make %s\n' "$$(date -u +%H:%M:%S)" "$$t"; \
@@ -72,6 +72,11 @@ TIMEOUT ?= timeout --signal=KILL
 # The library's tests and the gofuzz-shm command's (the cli/ workspace member).
 test-rust:
 	$(TIMEOUT) 1200 $(CARGO) test --workspace
+
+# Only the LibAFL engine's tests and `gofuzz-shm fuzz`'s (both are part of test-rust too).
+test-libafl:
+	$(TIMEOUT) 1500 $(CARGO) test -p gofuzz-shm-libafl
+	$(TIMEOUT) 1500 $(CARGO) test -p gofuzz-shm-cli --test fuzz
 
 # Only the command's tests (exit statuses, JSON, crash files against real Go workers).
 test-cli:
@@ -118,11 +123,27 @@ clean:
 
 # Benchmarks (bench/run.sh): `make bench` writes BENCHMARKS.md; `make bench-quick` only proves
 # that every benchmark still runs (CI), writing target/bench/BENCHMARKS.quick.md.
+# Comparison feedback (src/cmp): the shm_cmp_* C API against real Go workers built with the hook
+# object, plain and under ASan + UBSan (the Rust tests are in test-rust). About a minute.
+.PHONY: test-cmp test-cmp-releases
+test-cmp:
+	$(CARGO) build --lib
+	$(TIMEOUT) 600 $(MAKE) -C c-tests/cmp check check-asan
+
+# The hooks with other Go releases from the module proxy (minutes each; not in `make test`):
+# `make test-cmp-releases CMP_TOOLCHAINS="go1.20.14 go1.22.12"`.
+CMP_TOOLCHAINS ?= go1.18.10 go1.19.13 go1.20.14 go1.22.12 go1.24.11
+test-cmp-releases:
+	GOFUZZSHM_CMP_TOOLCHAINS="$(CMP_TOOLCHAINS)" $(TIMEOUT) 3600 \
+		$(CARGO) test --test cmp_releases -- --ignored --nocapture
+
 .PHONY: bench bench-quick
 bench:
 	bench/run.sh
+	$(TIMEOUT) 1200 bench/fuzzloop/run.sh
 bench-quick:
 	bench/run.sh --quick
+	$(TIMEOUT) 300 bench/fuzzloop/run.sh --quick
 
 # The worker suite (tests/worker_*.rs, c-tests/worker) against Go fuzz workers built by each Go
 # release with native fuzzing, fetched through the Go module proxy (GOTOOLCHAIN=go<release>):

@@ -14,6 +14,7 @@
 #      region_lifecycle.rs (with bench/golifecycle, Go's sharedMemTempFile, as the baseline),
 #      region_roundtrip.rs; benches/region_memory.rs (RSS, not a timing); and every
 #      benches/worker*.rs present in the tree (the worker host against a minimal host);
+#      benches/cmp.rs (comparison feedback against a build without the hooks);
 #   2. C: bench/c/header_access.c, linked statically and as a shared library, timed in
 #      interleaved rounds, and under callgrind for instructions per operation;
 #   3. Go: go-interop/bench_test.go (testing.B) in separate processes, the order alternating;
@@ -148,6 +149,10 @@ for file in benches/worker*.rs; do
 	show_lines '[Rr][Aa][Tt][Ii][Oo]|runs/s' "$run/logs/$bench.log"
 done
 shopt -u nullglob
+
+step "rust: cmp (comparison feedback, cost per input)"
+cargo bench --quiet --bench cmp -- "${criterion_args[@]}" 2>&1 | tee "$run/logs/cmp.log" |
+	grep -E '^(interleaved|cmp:)' || true
 
 step "C: header access and 64-byte values (static and shared library)"
 for link in static shared; do

@@ -72,6 +72,21 @@ typedef enum {
 } shm_status_t;
 
 /**
+ * What a `shm_cmp_record_t` holds.
+ */
+typedef enum {
+  /**
+   * An integer comparison: `size`, `is_const`, `a`, `b`.
+   */
+  SHM_CMP_INT = 1,
+  /**
+   * A string comparison that found the strings different (Go reports no equal ones):
+   * `a_bytes`/`a_len`, `b_bytes`/`b_len`.
+   */
+  SHM_CMP_STR = 2,
+} shm_cmp_kind_t;
+
+/**
  * The 17 argument types a Go fuzz target accepts. Stored in `shm_corpus_value_t.kind`.
  * 0 is deliberately not a kind, so a zeroed value is rejected rather than misread.
  */
@@ -200,6 +215,15 @@ typedef enum {
 } shm_outcome_t;
 
 /**
+ * A comparison ring: shared memory a hooked Go worker writes the fuzz function's comparisons
+ * into. Opaque: create it with `shm_cmp_create`, set it in `shm_worker_options_t.cmp` before
+ * `shm_worker_start`, and per run call `shm_cmp_reset` before and `shm_cmp_collect` after.
+ * Release it with `shm_cmp_close` (a worker started with it keeps its own mapping and
+ * descriptor; they go when the worker stops). One thread at a time per handle.
+ */
+typedef struct shm_cmp_t shm_cmp_t;
+
+/**
  * A decoded corpus entry. Opaque: read it with `shm_corpus_entry_count` and
  * `shm_corpus_entry_value`, release it with `shm_corpus_entry_free`.
  */
@@ -238,6 +262,88 @@ typedef struct shm_target_t shm_target_t;
  * between threads.
  */
 typedef struct shm_worker_t shm_worker_t;
+
+/**
+ * One comparison the fuzz function made.
+ */
+typedef struct {
+  /**
+   * Integer or string.
+   */
+  shm_cmp_kind_t kind;
+  /**
+   * Go's site id. Integers: Go's fake PC for the comparison modulo 512 (what Go passes),
+   * shifted by a constant of the binary; strings: Go's 32-bit fake PC. Stable for a binary.
+   */
+  uint32_t site;
+  /**
+   * Bytes of the goroutine's stack in use where the comparison was made.
+   */
+  uint32_t depth;
+  /**
+   * Integers: operand width in bytes (1, 2, 4, 8); strings: 0.
+   */
+  uint8_t size;
+  /**
+   * Integers: the first operand is a constant in the Go source.
+   */
+  bool is_const;
+  /**
+   * Strings: bit 0 set when `a` was longer than 64 bytes and cut, bit 1 likewise for `b`.
+   */
+  uint8_t truncated;
+  /**
+   * Strings: bytes in `a_bytes` (at most 64).
+   */
+  uint8_t a_len;
+  /**
+   * Strings: bytes in `b_bytes` (at most 64).
+   */
+  uint8_t b_len;
+  /**
+   * Integers: the first operand, zero-extended (the constant when `is_const`).
+   */
+  uint64_t a;
+  /**
+   * Integers: the second operand, zero-extended.
+   */
+  uint64_t b;
+  /**
+   * Strings: the first operand, `a_len` bytes (cut at 64 bytes and at a NUL: Go passes C
+   * strings); valid as long as the record. Integers: NULL.
+   */
+  const uint8_t *a_bytes;
+  /**
+   * Strings: the second operand, `b_len` bytes, likewise.
+   */
+  const uint8_t *b_bytes;
+} shm_cmp_record_t;
+
+/**
+ * What `shm_cmp_collect` found besides the records.
+ */
+typedef struct {
+  /**
+   * Records returned.
+   */
+  uint64_t records;
+  /**
+   * Comparisons the hook dropped because the ring was full.
+   */
+  uint64_t dropped;
+  /**
+   * Comparisons the hook judged the worker's own (decoding, encoding): approximate.
+   */
+  uint64_t filtered;
+  /**
+   * Slots reserved but holding no valid record; reading stopped there.
+   */
+  uint64_t torn;
+  /**
+   * Records cut from the end as the worker's own bookkeeping after the fuzz function.
+   */
+  uint64_t tail;
+} shm_cmp_stats_t;
 
 /**
  * One typed value of a corpus entry. `kind` (a `shm_corpus_kind_t`) says which field holds
@@ -480,6 +586,12 @@ typedef struct {
    * wait for the worker's first answer at start.
    */
   uint64_t timeout_ns;
+  /**
+   * A comparison ring (`shm_cmp_create`) the worker writes the fuzz function's comparisons
+   * into, or NULL (the default). Needs a binary built with the hook object (`gofuzz-shm
+   * build`); others ignore it. Must stay open as long as the worker's results are read.
+   */
+  const shm_cmp_t *cmp;
 } shm_worker_options_t;
 
 /**
@@ -526,8 +638,9 @@ typedef struct {
   uint64_t duration_ns;
   /**
    * The encoded corpus entry the result is about: the input run (for run_bytes, its
-   * encoding); for fuzz the entry the mutations started from; for minimize the smallest
-   * entry known to fail. Never NULL.
+   * encoding); for fuzz the mutated input that failed, killed or hung the worker or found
+   * new coverage (rebuilt with Go's mutator), else the entry the mutations started from;
+   * for minimize the smallest entry known to fail (or to keep the coverage). Never NULL.
    */
   const uint8_t *entry;
   /**
@@ -547,7 +660,7 @@ typedef struct {
   /**
    * Fuzz only: the PRNG state the worker saved in the region header. With `rand_inc` and
    * `count`, what Go's coordinator replays through Go's mutator to rebuild the mutated
-   * input; this library does not rebuild it. 0 for the other calls.
+   * input (this library does that for you: see `entry`). 0 for the other calls.
    */
   uint64_t rand_state;
   /**
@@ -595,6 +708,52 @@ intptr_t shm_value_len_load(const shm_region_t *region);
  * succeed leave it unchanged, so read it right after the call that failed.
  */
 const char *shm_last_error(void);
+
+/**
+ * Creates a ring of `slots` 32-byte slots (an integer comparison takes one, a string one to
+ * five; 4096 is a good default): an anonymous memfd, nothing on disk. `*out` receives the
+ * handle. Thread-safe.
+ *
+ * Errors: `SHM_ERR_NULL_ARG`; `SHM_ERR_INVALID_ARG` for 0 or more than 2^24 slots;
+ * `SHM_ERR_IO` when the memory cannot be created.
+ */
+shm_status_t shm_cmp_create(size_t slots, shm_cmp_t **out);
+
+/**
+ * Frees the ring. `NULL` is a no-op. Records from `shm_cmp_collect` are invalid afterwards.
+ */
+shm_status_t shm_cmp_close(shm_cmp_t *ring);
+
+/**
+ * Empties the ring before a run (the worker must not be running a call).
+ *
+ * Errors: `SHM_ERR_NULL_ARG`.
+ */
+shm_status_t shm_cmp_reset(shm_cmp_t *ring);
+
+/**
+ * After a run: `*records` receives the fuzz function's comparisons in the order it made them,
+ * `*count` how many, `*stats` the counters. The array stays valid until the next
+ * `shm_cmp_collect` or `shm_cmp_close` on this ring.
+ *
+ * After the fuzz function returns, Go's testing package makes comparisons of its own (it
+ * formats the run's duration), the same every run; the second and third calls after the ring
+ * is created learn them, and every call from the third on cuts them (`stats->tail`). The
+ * first two calls return them too: run seeds first.
+ *
+ * Errors: `SHM_ERR_NULL_ARG`.
+ */
+shm_status_t shm_cmp_collect(shm_cmp_t *ring,
+                             const shm_cmp_record_t **records,
+                             size_t *count,
+                             shm_cmp_stats_t *stats);
+
+/**
+ * Forgets the learned tail (see `shm_cmp_collect`): for a ring reused with another binary.
+ *
+ * Errors: `SHM_ERR_NULL_ARG`.
+ */
+shm_status_t shm_cmp_forget_tail(shm_cmp_t *ring);
 
 /**
  * Encodes `count` typed values as a `go test fuzz v1` entry, exactly as Go writes it, into
@@ -959,9 +1118,9 @@ bool shm_failure_is_call_mismatch(const char *message, size_t message_len);
 void shm_target_options_init(shm_target_options_t *opts);
 
 /**
- * Starts the target: loads the binary (from `opts->binary_image`, into a sealed memfd),
- * starts it as a Go fuzz worker, and runs the empty input once to learn the number of
- * coverage counters (`shm_target_coverage_len`). On success `*out` receives a handle for
+ * Starts the target: loads the binary (from `opts->binary_image`, into a sealed memfd) and
+ * starts it as a Go fuzz worker; the number of coverage counters (`shm_target_coverage_len`)
+ * is known from then on. On success `*out` receives a handle for
  * `shm_target_stop`; on failure nothing is left running and `*out` is untouched.
  *
  * While it runs (and during every `shm_target_run`) the calling thread blocks SIGALRM,
@@ -1085,9 +1244,13 @@ shm_status_t shm_worker_run_bytes(shm_worker_t *w,
  *
  * `*result`: `count` = runs done; `SHM_OUTCOME_CRASH` with Go's failure text, or
  * `SHM_OUTCOME_WORKER_DIED`/`SHM_OUTCOME_TIMEOUT`, when a mutated input failed; `coverage` = the
- * counters of the input that found new coverage (empty if none); `entry` = the entry the
- * mutations started from; `rand_state`/`rand_inc` = the worker's saved PRNG state. The mutated
- * input itself is not rebuilt (that needs Go's mutator).
+ * counters of the input that found new coverage (empty if none); `entry` = the exact input
+ * that failed, killed or hung the worker or found new coverage, rebuilt by replaying Go's
+ * mutator from the saved state as Go's coordinator does (run it with `shm_worker_run` to
+ * reproduce; save it as a corpus file), or the entry the mutations started from when a limit
+ * ended the call; `rand_state`/`rand_inc` = the worker's saved PRNG state. If the input
+ * cannot be rebuilt (only where Go's own worker fails on the entry), `entry` is the starting
+ * entry and `message` ends with a note saying why.
  *
  * Errors: as `shm_worker_run`, plus `SHM_ERR_INVALID_ARG` for no limit or a mask of the wrong
  * length.
@@ -1122,6 +1285,31 @@ shm_status_t shm_worker_minimize(shm_worker_t *w,
                                  uint64_t duration_ns,
                                  uint64_t runs,
                                  shm_run_result_t *result);
+
+/**
+ * Shrinks an entry that found new coverage with Go's own minimizer while keeping that
+ * coverage, as Go's coordinator does before adding such an input to its corpus (Go's
+ * `KeepCoverage`). `keep`/`keep_len`: the counters the entry lit outside the mask it was found
+ * with (one byte per counter; `keep_len` must be `shm_worker_coverage_len`, and at least one
+ * byte non-zero). Limits as `shm_worker_minimize`.
+ *
+ * `*result`: `SHM_OUTCOME_OK` with `entry` = the smallest entry found that keeps the coverage
+ * and `coverage` = its counters. If a candidate fails instead, minimization goes on for that
+ * failure and the result is as for `shm_worker_minimize`. If the entry does not keep the
+ * coverage, or a limit stopped minimization first, the entry is run once and that run is the
+ * result, with a note in `message`.
+ *
+ * Errors: as `shm_worker_minimize`, plus `SHM_ERR_INVALID_ARG` for a `keep` of the wrong length
+ * (or before the counter count is known) or with no counter set.
+ */
+shm_status_t shm_worker_minimize_keeping(shm_worker_t *w,
+                                         const uint8_t *entry,
+                                         size_t len,
+                                         const uint8_t *keep,
+                                         size_t keep_len,
+                                         uint64_t duration_ns,
+                                         uint64_t runs,
+                                         shm_run_result_t *result);
 
 /**
  * Stops the worker as Go's coordinator does (close its call pipe; SIGINT after 1 s; SIGKILL

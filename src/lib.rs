@@ -10,9 +10,11 @@
 #![deny(missing_docs)]
 
 pub mod capi;
+pub mod cmp;
 pub mod corpus;
 pub mod error;
 pub mod layout;
+pub mod mutator;
 pub mod region;
 pub mod signature;
 pub mod target;

@@ -171,9 +171,44 @@ fn a_worker_over_the_memory_limit_is_killed() {
 }
 
 #[test]
-fn typed_arguments_need_the_signature_module() {
-    let mut options = TargetOptions::new(Binary::Path("/nonexistent".into()), "FuzzTyped");
+fn typed_targets_map_engine_bytes_and_wrong_types_fail_at_start() {
+    if !have_go() {
+        return;
+    }
+    let crashers = tempfile::tempdir().unwrap();
+    let mut options = TargetOptions::new(Binary::Path(binary().into()), "FuzzTyped");
     options.types = Some("string,int64,bool".into());
+    options.crashers_dir = Some(crashers.path().to_path_buf());
+    let mut target = start(options);
+    assert_eq!(target.signature().to_string(), "string,int64,bool");
+    // The mapping: the int64 (little-endian) and the bool first, the string last.
+    let mut input = 1001i64.to_le_bytes().to_vec();
+    input.push(1);
+    input.extend_from_slice(b"typed");
+    let run = target.run(&input).unwrap();
+    assert_eq!(run.verdict, Verdict::Failure, "{}", run.message);
+    assert!(
+        run.message.contains("found s=\"typed\" n=1001 ok=true"),
+        "{}",
+        run.message
+    );
+    assert_eq!(
+        run.entry,
+        b"go test fuzz v1\nstring(\"typed\")\nint64(1001)\nbool(true)\n"
+    );
+    assert!(run.crasher.is_some());
+    input[8] = 0;
+    assert_eq!(target.run(&input).unwrap().verdict, Verdict::Ok);
+    target.stop().unwrap();
+
+    let mut options = TargetOptions::new(Binary::Path(binary().into()), "FuzzTyped");
+    options.types = Some("[]byte".into());
     let err = Target::start(options).unwrap_err();
-    assert!(err.to_string().contains("string,int64,bool"), "{err}");
+    assert!(
+        err.to_string().contains("arguments are not []byte") && err.to_string().contains("reflect"),
+        "{err}"
+    );
+    let mut options = TargetOptions::new(Binary::Path(binary().into()), "FuzzTyped");
+    options.types = Some("string,complex128".into());
+    assert!(Target::start(options).is_err());
 }

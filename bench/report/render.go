@@ -65,6 +65,7 @@ func (r *results) render() string {
 	r.roundTripSection(&body)
 	r.workerSection(&body)
 	r.memorySection(&body)
+	r.cmpSection(&body)
 
 	var d doc
 	m := r.meta

@@ -53,12 +53,19 @@ Exit status:
   2    usage error, a file that cannot be read, not a corpus entry, or no such
        []byte or string value for --raw";
 
+const BUILD_EXIT_STATUS: &str = "\
+Exit status:
+  0    the libFuzzer executable was written
+  2    usage or setup error: no such fuzz target, arguments that cannot be found
+       (give --types), go test -c failed, no clang with libFuzzer, no libgofuzz_shm.a";
+
 /// What to do.
 pub enum Action {
     Run(RunArgs),
     Inspect(InspectArgs),
     Encode(EncodeArgs),
     Decode(DecodeArgs),
+    Fuzz(FuzzArgs),
     Build(BuildArgs),
 }
 
@@ -143,12 +150,14 @@ pub fn command() -> Command {
         .subcommand(inspect_command())
         .subcommand(encode_command())
         .subcommand(decode_command())
+        .subcommand(fuzz_command())
         .subcommand(build_command())
 }
 
 fn build_command() -> Command {
     Command::new("build")
         .about("Build a libFuzzer or AFL++ binary for a Go fuzz target")
+        .after_help(BUILD_EXIT_STATUS)
         .long_about(
             "Build one self-contained libFuzzer or AFL++ executable for a Go fuzz target.\n\n\
              The package's unmodified test binary (`go test -c -fuzz=^FuzzX$`) is embedded in \
@@ -183,15 +192,10 @@ fn build_command() -> Command {
                 .short('o')
                 .required(true),
         )
-        .arg(
-            Arg::new("types")
-                .long("types")
-                .value_name("TYPES")
-                .help(
-                    "The fuzz function's argument types after *testing.T, Go's spelling, \
-                     e.g. 'string,int64,bool' (default: read from the package source)",
-                ),
-        )
+        .arg(Arg::new("types").long("types").value_name("TYPES").help(
+            "The fuzz function's argument types after *testing.T, e.g. \
+                     'string,int64,bool' (default: read from the package source)",
+        ))
         .arg(
             path(
                 "cc",
@@ -521,6 +525,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, clap::E
             index: m.get_one::<usize>("index").copied(),
             json: on(m, "json"),
         }),
+        "fuzz" => Action::Fuzz(fuzz_args(m)),
         "build" => Action::Build(BuildArgs {
             engine: m.get_one::<String>("engine").expect("required").clone(),
             target: m.get_one::<String>("target").expect("required").clone(),
@@ -536,6 +541,193 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, clap::E
         }),
         other => unreachable!("subcommand {other} is not defined"),
     })
+}
+
+pub struct FuzzArgs {
+    pub pkg: Option<PathBuf>,
+    pub bin: Option<PathBuf>,
+    pub target: String,
+    pub cores: String,
+    pub time: Option<Duration>,
+    pub runs: Option<u64>,
+    pub seed: Option<u64>,
+    pub corpus: Option<PathBuf>,
+    pub crash_dir: PathBuf,
+    pub keep_going: bool,
+    pub timeout: Duration,
+    pub max_len: usize,
+    pub broker_port: Option<u16>,
+    pub remote_broker: Option<std::net::SocketAddr>,
+    pub progress: Duration,
+    pub quiet: bool,
+    pub seed_dirs: Vec<PathBuf>,
+}
+
+const FUZZ_LONG: &str = "\
+Fuzz a Go fuzz target with LibAFL, one real Go fuzz worker per core.
+
+The target is the package's unmodified test binary (built here with `go test -c -fuzz` for
+--pkg, or given with --bin). Seeds: the package's testdata/fuzz/<FuzzName>/ (with --pkg), the
+SEED_DIRs and the --corpus directory, all Go corpus files. New inputs that light new Go
+coverage counters are written to the --corpus directory as Go corpus files. The first failure
+(a crash, a worker death, a timeout) stops the run with exit status 1 (--keep-going goes on);
+failing inputs are written to --crash-dir under the name Go gives them, so copied into
+testdata/fuzz/<FuzzName>/ `go test` reproduces them.
+
+Cores are fuzzed by LibAFL's Launcher (one client process per core, connected by an LLMP
+broker in this process). Another machine, or another run on this one, joins as a node:
+`--remote-broker HOST:PORT` connects this run's broker to the other's --broker-port, and the
+nodes share the inputs they find. The broker listens on 127.0.0.1 only (LLMP has no
+authentication): reach another machine's broker through an SSH tunnel.";
+
+fn fuzz_command() -> Command {
+    Command::new("fuzz")
+        .about("Fuzz a Go fuzz target with LibAFL on several cores (and machines)")
+        .long_about(FUZZ_LONG)
+        .after_help(EXIT_STATUS)
+        .arg(
+            path(
+                "pkg",
+                "DIR",
+                "The Go package to build with `go test -c -fuzz` and fuzz",
+            )
+            .long("pkg")
+            .required_unless_present("bin")
+            .conflicts_with("bin"),
+        )
+        .arg(
+            path(
+                "bin",
+                "PKG.test",
+                "A test binary built with `go test -c -fuzz=<FuzzName>`",
+            )
+            .long("bin"),
+        )
+        .arg(
+            Arg::new("target")
+                .long("target")
+                .value_name("FuzzName")
+                .required(true)
+                .help("The fuzz target, e.g. FuzzParse"),
+        )
+        .arg(
+            Arg::new("cores")
+                .long("cores")
+                .value_name("LIST")
+                .default_value("0")
+                .help("CPU cores to fuzz on, one worker each: 0,2 or 0-3 or all"),
+        )
+        .arg(
+            Arg::new("time")
+                .long("time")
+                .value_name("DURATION")
+                .value_parser(ValueParser::new(duration::parse))
+                .help("Stop after this long (Go's syntax: 30s, 5m, 1h)"),
+        )
+        .arg(
+            Arg::new("runs")
+                .long("runs")
+                .value_name("N")
+                .value_parser(value_parser!(u64).range(1..))
+                .help("Stop after about N runs of the target, over all cores"),
+        )
+        .arg(
+            Arg::new("seed")
+                .long("seed")
+                .value_name("N")
+                .value_parser(value_parser!(u64))
+                .help("Seed of LibAFL's random numbers (core k uses N+k); default: the clock"),
+        )
+        .arg(
+            path(
+                "corpus",
+                "DIR",
+                "Read seeds from, and write new inputs to, this directory",
+            )
+            .long("corpus"),
+        )
+        .arg(
+            path("crash-dir", "DIR", "Where failing inputs are written")
+                .long("crash-dir")
+                .default_value("crashers"),
+        )
+        .arg(flag(
+            "keep-going",
+            "Do not stop at the first failure: save every failing input and go on",
+        ))
+        .arg(
+            Arg::new("timeout")
+                .long("timeout")
+                .value_name("DURATION")
+                .default_value("10s")
+                .value_parser(ValueParser::new(duration::parse))
+                .help("Per-input timeout; an input that runs longer is a failure"),
+        )
+        .arg(
+            Arg::new("max-len")
+                .long("max-len")
+                .value_name("BYTES")
+                .default_value("4096")
+                .value_parser(value_parser!(usize))
+                .help("Largest input LibAFL's mutations make, in bytes"),
+        )
+        .arg(
+            Arg::new("broker-port")
+                .long("broker-port")
+                .value_name("PORT")
+                .value_parser(value_parser!(u16).range(1..))
+                .help("TCP port of this run's LLMP broker on 127.0.0.1 (default: a free one)"),
+        )
+        .arg(
+            Arg::new("remote-broker")
+                .long("remote-broker")
+                .value_name("HOST:PORT")
+                .value_parser(value_parser!(std::net::SocketAddr))
+                .help("Join another run's broker as a node: share inputs with it"),
+        )
+        .arg(
+            Arg::new("progress")
+                .long("progress")
+                .value_name("DURATION")
+                .default_value("2s")
+                .value_parser(ValueParser::new(duration::parse))
+                .help("Interval of the progress lines on stderr"),
+        )
+        .arg(flag("quiet", "No progress lines").short('q'))
+        .arg(
+            path(
+                "seed-dirs",
+                "SEED_DIR",
+                "More seeds: directories (or files) of Go corpus files",
+            )
+            .num_args(0..),
+        )
+}
+
+fn fuzz_args(m: &ArgMatches) -> FuzzArgs {
+    let path = |id: &str| m.get_one::<PathBuf>(id).cloned();
+    FuzzArgs {
+        pkg: path("pkg"),
+        bin: path("bin"),
+        target: m.get_one::<String>("target").expect("required").clone(),
+        cores: m.get_one::<String>("cores").expect("has a default").clone(),
+        time: m.get_one::<Duration>("time").copied(),
+        runs: m.get_one::<u64>("runs").copied(),
+        seed: m.get_one::<u64>("seed").copied(),
+        corpus: path("corpus"),
+        crash_dir: path("crash-dir").expect("has a default"),
+        keep_going: m.get_flag("keep-going"),
+        timeout: *m.get_one::<Duration>("timeout").expect("has a default"),
+        max_len: *m.get_one::<usize>("max-len").expect("has a default"),
+        broker_port: m.get_one::<u16>("broker-port").copied(),
+        remote_broker: m.get_one::<std::net::SocketAddr>("remote-broker").copied(),
+        progress: *m.get_one::<Duration>("progress").expect("has a default"),
+        quiet: m.get_flag("quiet"),
+        seed_dirs: m
+            .get_many::<PathBuf>("seed-dirs")
+            .map(|v| v.cloned().collect())
+            .unwrap_or_default(),
+    }
 }
 
 #[cfg(test)]

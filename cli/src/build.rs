@@ -1,14 +1,16 @@
 //! `gofuzz-shm build --engine libfuzzer`: one self-contained libFuzzer executable for a Go
 //! fuzz target.
 //!
-//! 1. `go test -c -fuzz=^FuzzX$` in the package: the unmodified test binary, with Go's
+//! 1. The target's argument types: `--types`, or found in the package source by the
+//!    signature module (Go's own type checker); libFuzzer's bytes are mapped to them.
+//! 2. `go test -c -fuzz=^FuzzX$` in the package: the unmodified test binary, with Go's
 //!    coverage counters (plus any `--go-flag`: the seam for builds that link extra objects,
 //!    such as comparison hooks with `-tags=libfuzzer`).
-//! 2. The binary is embedded in the output as a read-only ELF section (`.incbin` in a small
+//! 3. The binary is embedded in the output as a read-only ELF section (`.incbin` in a small
 //!    generated assembly file), not appended to the file: an ELF section survives `strip` and
 //!    packaging tools, and at run time the library copies it into a sealed memfd and runs it
 //!    from there, so nothing is ever written to disk.
-//! 3. The harness (engines/libfuzzer/harness.c, carried inside this command with the header it
+//! 4. The harness (engines/libfuzzer/harness.c, carried inside this command with the header it
 //!    was written against) is compiled without coverage instrumentation and linked by clang with
 //!    `-fsanitize=fuzzer` and the static library libgofuzz_shm.a.
 
@@ -78,7 +80,13 @@ pub fn main(args: &BuildArgs) -> Result<u8> {
     check_target(&go_test, &args.target)?;
     fs::write(dir.join("harness.c"), engine.source)
         .and_then(|()| fs::write(dir.join("gofuzz_shm.h"), HEADER))
-        .and_then(|()| fs::write(dir.join("embed.S"), embed_asm(&go_test, &args.target, &signature.to_string())))
+        .and_then(|()| {
+            let types = signature.to_string();
+            fs::write(
+                dir.join("embed.S"),
+                embed_asm(&go_test, &args.target, &types),
+            )
+        })
         .map_err(|e| CliError::file("write into", dir, e))?;
     let harness_o = dir.join("harness.o");
     let mut compile = Command::new(&cc);
@@ -107,7 +115,7 @@ pub fn main(args: &BuildArgs) -> Result<u8> {
     })?;
     let size = fs::metadata(&args.output).map(|m| m.len()).unwrap_or(0);
     eprintln!(
-        "built {} for {} (Go test binary embedded; {:.1} MiB): {}.",
+        "built {} for {}({signature}) (Go test binary embedded; {:.1} MiB): {}.",
         args.output.display(),
         args.target,
         size as f64 / (1 << 20) as f64,
@@ -125,9 +133,10 @@ fn signature(args: &BuildArgs) -> Result<Signature> {
         }
         None => Signature::discover(&args.pkg, &args.target).map_err(|e| {
             CliError::new(format!(
-                "the argument types of {} (give them with --types, e.g. --types \
-                 'string,int64'): {e}",
-                args.target
+                "the arguments of {} in {}: {e} (give them with --types, e.g. \
+                 --types 'string,int64')",
+                args.target,
+                args.pkg.display()
             ))
         })?,
     };

@@ -8,6 +8,7 @@ mod build;
 mod codec;
 mod duration;
 mod error;
+mod fuzz;
 mod inspect;
 mod mapping;
 mod names;
@@ -36,6 +37,7 @@ fn main() -> ExitCode {
         Action::Inspect(a) => inspect::main(&a),
         Action::Encode(a) => codec::encode_main(&a),
         Action::Decode(a) => codec::decode_main(&a),
+        Action::Fuzz(a) => fuzz::main(&a),
         Action::Build(a) => build::main(&a),
     });
     match result {

@@ -337,7 +337,7 @@ fn run_one(
 
 /// Go's failure text with each goroutine stack (a `goroutine N [state]:` line and the frames
 /// after it, up to a blank or less indented line) replaced by a one-line note.
-fn elide_stacks(message: &str) -> String {
+pub(crate) fn elide_stacks(message: &str) -> String {
     let indent = |line: &str| line.len() - line.trim_start().len();
     let is_header = |t: &str| t.starts_with("goroutine ") && t.ends_with("]:") && t.contains(" [");
     let mut out = String::new();

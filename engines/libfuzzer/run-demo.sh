@@ -58,7 +58,8 @@ show guided.log
 [ "$rc" = 77 ] || fail "libFuzzer did not find the bug in $RUNS runs (exit $rc, want 77)"
 grep -q 'index out of range' "$out/guided.log" || fail "the failure is not the planted bug"
 artifact=$(cd "$out" && ls found/crash-*)
-gofile=$(cd "$out/found" && ls | grep -E '^[0-9a-f]{16}$')
+gofile=$(find "$out/found" -maxdepth 1 -type f -regextype posix-extended -regex '.*/[0-9a-f]{16}' -printf '%f\n')
+[ -n "$gofile" ] || fail "no Go corpus file beside the artifact"
 runs_to_bug=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/guided.log")
 
 step "the same without Go's counters (GOFUZZSHM_NO_COUNTERS=1): -seed=$SEED -runs=$RUNS"

@@ -14,6 +14,9 @@
 #   jobs        -jobs=2 -workers=2: every job runs its own worker
 #   merge       -merge=1 keeps a subset that covers what the corpus covers
 #   minimize    -minimize_crash=1 writes a crasher no longer than the original that still crashes
+#   typed       FuzzTyped(string, int64, bool): its types found in the package, engine bytes
+#               mapped to them, the Go corpus file reproduced by go test; wrong --types fail
+#               at start
 #   sigkill     SIGKILL of the libFuzzer process leaves no worker and nothing in $TMPDIR
 #   build       a missing target, a missing clang, a C compiler without libFuzzer and a missing
 #               library are clear errors
@@ -34,8 +37,8 @@ fail() { printf '\nLIBFUZZER TEST FAILED: %s\n' "$*" >&2; exit 1; }
 case_() { printf '\n== %s\n' "$*"; }
 
 if ! command -v clang-19 >/dev/null 2>&1 && ! command -v clang >/dev/null 2>&1; then
-    if [ "${CI:-}" = true ] || [ "${GOFUZZSHM_REQUIRE_GO:-}" = 1 ]; then
-        fail "no clang-19: install clang-19 libclang-rt-19-dev (CI=true or GOFUZZSHM_REQUIRE_GO=1)"
+    if [ "${CI:-}" = true ] || [ "${GOFUZZSHM_REQUIRE_GO:-}" = 1 ] || [ "${GOFUZZSHM_REQUIRE_ENGINES:-}" = 1 ]; then
+        fail "no clang-19: install clang-19 libclang-rt-19-dev (CI=true, GOFUZZSHM_REQUIRE_GO=1 or GOFUZZSHM_REQUIRE_ENGINES=1)"
     fi
     printf '\n*** SKIPPED: no clang-19 — libFuzzer was NOT tested. apt-get install clang-19 libclang-rt-19-dev ***\n\n'
     exit 0
@@ -67,7 +70,7 @@ msg=$("$gofuzz_shm" build --engine libfuzzer --target FuzzNope --pkg testdata/en
     -o "$out/nope" 2>&1)
 rc=$?
 set -e
-[ "$rc" = 2 ] && [[ $msg == *"no fuzz target named FuzzNope"* ]] || fail "missing target: $rc $msg"
+[ "$rc" = 2 ] && [[ $msg == *"no fuzz target"*"FuzzNope"* ]] || fail "missing target: $rc $msg"
 set +e
 msg=$("$gofuzz_shm" build --engine libfuzzer --target FuzzMisbehave --pkg testdata/enginetargets \
     --cc gcc -o "$out/nope" 2>&1)
@@ -191,8 +194,8 @@ run fill ./misbehave -seed=1 -runs=20000 corpus
 [ "$rc" = 0 ] || fail "fuzzing for a corpus: exit $rc"
 run merge ./misbehave -merge=1 merged corpus
 [ "$rc" = 0 ] || fail "merge: exit $rc"
-n_corpus=$(ls "$out/corpus" | grep -c .)
-n_merged=$(ls "$out/merged" | grep -c . || true)
+n_corpus=$(find "$out/corpus" -type f | wc -l)
+n_merged=$(find "$out/merged" -type f | wc -l)
 [ "$n_merged" -ge 1 ] && [ "$n_merged" -le "$n_corpus" ] || fail "merged $n_merged of $n_corpus"
 [[ $log == *"MERGE-OUTER: $n_merged new files"* ]] || fail "merge report: $log"
 check_tmp merge
@@ -207,6 +210,38 @@ len=$(wc -c <"$out/minimized")
 run minimized ./misbehave minimized
 [ "$rc" = 77 ] && [[ $log == *"rejected input"* ]] || fail "the minimized input does not fail"
 check_tmp minimize
+
+case_ "typed: FuzzTyped(t, string, int64, bool), its arguments found in the package"
+"$gofuzz_shm" build --engine libfuzzer --target FuzzTyped --pkg testdata/enginetargets \
+    -o "$out/typed"
+mkdir -p "$out/typed-found" "$out/typed-corpus"
+# The mapping: the int64 (8 bytes, little-endian) and the bool (1 byte) first, the string last.
+printf '\xe9\x03\x00\x00\x00\x00\x00\x00\x01typed' >"$out/in-typed"
+run typed ./typed -artifact_prefix=typed-found/ in-typed
+[ "$rc" = 77 ] && [[ $log == *'found s="typed" n=1001 ok=true'* ]] || fail "typed: exit $rc: $log"
+typed_file=$(go_file "$out/typed-found")
+[ "$(cat "$typed_file")" = "$(printf 'go test fuzz v1\nstring("typed")\nint64(1001)\nbool(true)')" ] \
+    || fail "the typed Go corpus file holds $(cat "$typed_file")"
+rm -rf "$out/typed-pkg"
+mkdir -p "$out/typed-pkg/testdata/fuzz/FuzzTyped"
+cp testdata/enginetargets/go.mod testdata/enginetargets/*.go "$out/typed-pkg/"
+cp "$typed_file" "$out/typed-pkg/testdata/fuzz/FuzzTyped/"
+name=$(basename "$typed_file")
+set +e
+gotest=$(cd "$out/typed-pkg" && go test -count=1 -run="FuzzTyped/$name" . 2>&1)
+rc=$?
+set -e
+[ "$rc" != 0 ] && [[ $gotest == *"FAIL: FuzzTyped/$name"*'found s="typed" n=1001 ok=true'* ]] \
+    || fail "go test did not reproduce the typed failure: $gotest"
+run typed-fuzz ./typed -seed=1 -runs=3000 typed-corpus
+[ "$rc" = 0 ] || fail "fuzzing the typed target: exit $rc: $log"
+# Wrong types are a usage error at start, not a crash of the target.
+"$gofuzz_shm" build --engine libfuzzer --target FuzzTyped --pkg testdata/enginetargets \
+    --types '[]byte' -o "$out/typed-wrong"
+run typed-wrong ./typed-wrong -runs=10
+[ "$rc" = 1 ] && [[ $log == *"cannot start Go fuzz target FuzzTyped"*"[]byte"* ]] \
+    || fail "wrong --types: exit $rc: $log"
+check_tmp typed
 
 case_ "sigkill: SIGKILL of the libFuzzer process"
 mkdir -p "$out/long"

@@ -13,6 +13,7 @@
 
 pub mod atomics;
 pub mod boundary;
+pub mod cmp;
 pub mod corpus;
 pub mod memfd;
 pub mod region;

@@ -217,9 +217,9 @@ fn options_from_c(opts: &shm_target_options_t) -> CallResult<TargetOptions<'_>> 
     Ok(options)
 }
 
-/// Starts the target: loads the binary (from `opts->binary_image`, into a sealed memfd),
-/// starts it as a Go fuzz worker, and runs the empty input once to learn the number of
-/// coverage counters (`shm_target_coverage_len`). On success `*out` receives a handle for
+/// Starts the target: loads the binary (from `opts->binary_image`, into a sealed memfd) and
+/// starts it as a Go fuzz worker; the number of coverage counters (`shm_target_coverage_len`)
+/// is known from then on. On success `*out` receives a handle for
 /// `shm_target_stop`; on failure nothing is left running and `*out` is untouched.
 ///
 /// While it runs (and during every `shm_target_run`) the calling thread blocks SIGALRM,

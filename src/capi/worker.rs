@@ -82,6 +82,10 @@ pub struct shm_worker_options_t {
     /// the worker is killed and the call reports `SHM_OUTCOME_TIMEOUT`. It also bounds the
     /// wait for the worker's first answer at start.
     pub timeout_ns: u64,
+    /// A comparison ring (`shm_cmp_create`) the worker writes the fuzz function's comparisons
+    /// into, or NULL (the default). Needs a binary built with the hook object (`gofuzz-shm
+    /// build`); others ignore it. Must stay open as long as the worker's results are read.
+    pub cmp: *const super::cmp::shm_cmp_t,
 }
 
 /// What an input did, in `shm_run_result_t.outcome`.
@@ -133,8 +137,9 @@ pub struct shm_run_result_t {
     /// died or was killed.
     pub duration_ns: u64,
     /// The encoded corpus entry the result is about: the input run (for run_bytes, its
-    /// encoding); for fuzz the entry the mutations started from; for minimize the smallest
-    /// entry known to fail. Never NULL.
+    /// encoding); for fuzz the mutated input that failed, killed or hung the worker or found
+    /// new coverage (rebuilt with Go's mutator), else the entry the mutations started from;
+    /// for minimize the smallest entry known to fail (or to keep the coverage). Never NULL.
     pub entry: *const u8,
     /// Number of bytes at `entry`.
     pub entry_len: size_t,
@@ -146,7 +151,7 @@ pub struct shm_run_result_t {
     pub signal: c_int,
     /// Fuzz only: the PRNG state the worker saved in the region header. With `rand_inc` and
     /// `count`, what Go's coordinator replays through Go's mutator to rebuild the mutated
-    /// input; this library does not rebuild it. 0 for the other calls.
+    /// input (this library does that for you: see `entry`). 0 for the other calls.
     pub rand_state: u64,
     /// Fuzz only: the PRNG increment the worker saved in the region header.
     pub rand_inc: u64,
@@ -172,6 +177,7 @@ pub extern "C" fn shm_worker_options_init(opts: *mut shm_worker_options_t) {
                 dir: std::ptr::null(),
                 value_capacity: defaults.value_capacity,
                 timeout_ns: u64::try_from(defaults.timeout.as_nanos()).unwrap_or(u64::MAX),
+                cmp: std::ptr::null(),
             };
         }
     })
@@ -233,6 +239,7 @@ fn options_from_c(opts: &shm_worker_options_t) -> CallResult<WorkerOptions> {
     }
     options.value_capacity = opts.value_capacity;
     options.timeout = Duration::from_nanos(opts.timeout_ns);
+    super::cmp::attach_from_c(opts.cmp, &mut options);
     Ok(options)
 }
 
@@ -369,9 +376,13 @@ pub extern "C" fn shm_worker_run_bytes(
 ///
 /// `*result`: `count` = runs done; `SHM_OUTCOME_CRASH` with Go's failure text, or
 /// `SHM_OUTCOME_WORKER_DIED`/`SHM_OUTCOME_TIMEOUT`, when a mutated input failed; `coverage` = the
-/// counters of the input that found new coverage (empty if none); `entry` = the entry the
-/// mutations started from; `rand_state`/`rand_inc` = the worker's saved PRNG state. The mutated
-/// input itself is not rebuilt (that needs Go's mutator).
+/// counters of the input that found new coverage (empty if none); `entry` = the exact input
+/// that failed, killed or hung the worker or found new coverage, rebuilt by replaying Go's
+/// mutator from the saved state as Go's coordinator does (run it with `shm_worker_run` to
+/// reproduce; save it as a corpus file), or the entry the mutations started from when a limit
+/// ended the call; `rand_state`/`rand_inc` = the worker's saved PRNG state. If the input
+/// cannot be rebuilt (only where Go's own worker fails on the entry), `entry` is the starting
+/// entry and `message` ends with a note saying why.
 ///
 /// Errors: as `shm_worker_run`, plus `SHM_ERR_INVALID_ARG` for no limit or a mask of the wrong
 /// length.
@@ -436,6 +447,45 @@ pub extern "C" fn shm_worker_minimize(
         };
         with_result(handle, arg_out(result, "result")?, |worker| {
             worker.minimize(entry, limits)
+        })
+    })
+}
+
+/// Shrinks an entry that found new coverage with Go's own minimizer while keeping that
+/// coverage, as Go's coordinator does before adding such an input to its corpus (Go's
+/// `KeepCoverage`). `keep`/`keep_len`: the counters the entry lit outside the mask it was found
+/// with (one byte per counter; `keep_len` must be `shm_worker_coverage_len`, and at least one
+/// byte non-zero). Limits as `shm_worker_minimize`.
+///
+/// `*result`: `SHM_OUTCOME_OK` with `entry` = the smallest entry found that keeps the coverage
+/// and `coverage` = its counters. If a candidate fails instead, minimization goes on for that
+/// failure and the result is as for `shm_worker_minimize`. If the entry does not keep the
+/// coverage, or a limit stopped minimization first, the entry is run once and that run is the
+/// result, with a note in `message`.
+///
+/// Errors: as `shm_worker_minimize`, plus `SHM_ERR_INVALID_ARG` for a `keep` of the wrong length
+/// (or before the counter count is known) or with no counter set.
+#[no_mangle]
+pub extern "C" fn shm_worker_minimize_keeping(
+    w: *mut shm_worker_t,
+    entry: *const u8,
+    len: size_t,
+    keep: *const u8,
+    keep_len: size_t,
+    duration_ns: u64,
+    runs: u64,
+    result: *mut shm_run_result_t,
+) -> shm_status_t {
+    ffi_status("shm_worker_minimize_keeping", || {
+        let handle = arg_mut(w, "w")?;
+        let entry = arg_bytes(entry, len, "entry")?;
+        let keep = arg_bytes(keep, keep_len, "keep")?;
+        let limits = MinimizeLimits {
+            duration: (duration_ns > 0).then(|| Duration::from_nanos(duration_ns)),
+            runs: (runs > 0).then_some(runs),
+        };
+        with_result(handle, arg_out(result, "result")?, |worker| {
+            worker.minimize_keeping(entry, keep, limits)
         })
     })
 }

@@ -23,10 +23,11 @@
 //!
 //! - The test binary may be embedded in the running executable ([`Binary::Image`]): it is run
 //!   from a sealed anonymous memory file, so an engine binary is one self-contained file.
-//! - Engine bytes become the target's corpus entry (today: a lone `[]byte`; typed targets with
-//!   the signature module).
-//! - The coverage length is known from the start (the empty input is run once by
-//!   [`Target::start`]), so an engine can size its map before the first input.
+//! - Engine bytes become the target's corpus entry through the signature module's byte mapping
+//!   (identity for a lone `[]byte`); types that do not fit the fuzz function are an error at
+//!   start, not a crash of every input.
+//! - The coverage length is known from the start, so an engine can size its map before the
+//!   first input.
 //! - Limits: the per-input timeout, and a limit on the worker's resident memory (see
 //!   `memory.rs` for why that and not a resource limit).
 //! - Failing inputs are written atomically as Go corpus files named as Go names them.
@@ -44,6 +45,7 @@ use std::time::Duration;
 
 use crate::corpus;
 use crate::error::{Error, ErrorKind, Result};
+use crate::signature::{call_mismatch, Signature};
 use crate::worker::{Exit, Outcome, Worker, WorkerOptions, DEFAULT_TIMEOUT};
 
 use image::Image;
@@ -180,11 +182,9 @@ const START: &str = "start target";
 const START_TIMEOUT: Duration = Duration::from_secs(30);
 
 impl Target {
-    /// Loads the binary, starts the worker, and runs the empty input once to learn the number
-    /// of coverage counters (when the empty input fails, a few other small inputs are tried;
-    /// if all fail the count is learnt from the first input that passes, and
-    /// [`coverage_len`](Self::coverage_len) is 0 until then). Fails with the worker's reason
-    /// when the binary is not a Go test binary with that fuzz target.
+    /// Loads the binary, starts the worker, and runs the empty input once (see
+    /// `check_signature`). Fails with the worker's reason when the binary is not a Go test
+    /// binary with that fuzz target, and when the types do not fit its fuzz function.
     pub fn start(options: TargetOptions<'_>) -> Result<Target> {
         let mapping = Mapping::new(options.types.as_deref())?;
         let _blocked = Blocked::new();
@@ -226,13 +226,38 @@ impl Target {
             entry: Vec::new(),
             last: Last::default(),
         };
-        for probe in [&b""[..], b"0", &[0u8; 8]] {
-            if target.run(probe)?.verdict == Verdict::Ok {
-                break;
-            }
-        }
+        target.coverage_len = target.worker.coverage_len().unwrap_or(0);
+        target.check_signature()?;
         target.crashers_dir = options.crashers_dir;
         Ok(target)
+    }
+
+    /// Runs the empty input once: a worker does not check an entry's values against the fuzz
+    /// function's parameters, so types that do not fit show as Go's `reflect.Call` panic —
+    /// a usage mistake, reported here at start instead of as a crash of every input. (When
+    /// the binary did not say how many counters it has, the first passing run tells.)
+    fn check_signature(&mut self) -> Result<()> {
+        let run = self.run(&[])?;
+        if run.verdict != Verdict::Failure {
+            return Ok(());
+        }
+        let Some(reason) = call_mismatch(run.message).map(str::to_owned) else {
+            return Ok(());
+        };
+        Err(Error::new(
+            ErrorKind::InvalidArgument,
+            START,
+            format!(
+                "the fuzz target's arguments are not {} ({reason}): give the types of its \
+                 f.Fuzz function after *testing.T",
+                self.mapping.signature()
+            ),
+        ))
+    }
+
+    /// The argument types engine bytes are mapped to.
+    pub fn signature(&self) -> &Signature {
+        self.mapping.signature()
     }
 
     /// The number of Go coverage counters (0 when the binary has none, or before any input

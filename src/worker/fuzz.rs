@@ -4,7 +4,9 @@ use super::host::{go_limits, Reply, Worker};
 use super::process::Deadlines;
 use super::rpc::{self, Call, FuzzArgs};
 use super::{FuzzLimits, Outcome, RunResult};
+use crate::corpus;
 use crate::error::{Error, ErrorKind, Result};
+use crate::mutator;
 
 const FUZZ: &str = "worker fuzz";
 
@@ -16,11 +18,16 @@ impl Worker {
     /// The result: `count` = runs done; [`Outcome::Crash`] with Go's failure text when a
     /// mutated input failed, [`Outcome::WorkerDied`] / [`Outcome::Timeout`] when one killed or
     /// hung the worker (the next call restarts it); `coverage` = the counters of the input that
-    /// found new coverage (empty if none did); `entry` = the entry the mutations started
-    /// from; `rand_state`/`rand_inc` = the PRNG state the worker saved in the header. The
-    /// mutated input itself stays inside the worker: Go's coordinator rebuilds it by replaying
-    /// Go's mutator from that state (`(count - 1) % 5 + 1` mutations), which this library does
-    /// not reimplement.
+    /// found new coverage (empty if none did); `rand_state`/`rand_inc` = the PRNG state the
+    /// worker saved in the header.
+    ///
+    /// `entry`: when a run failed, killed or hung the worker, or found new coverage, the exact
+    /// input of that run, encoded — rebuilt as Go's coordinator rebuilds it, by replaying Go's
+    /// mutator ([`crate::mutator`]) on `entry` from the saved state, `(count - 1) % 5 + 1`
+    /// mutations, with the region's capacity as Go's size limit. Otherwise (a limit ended the
+    /// call) the entry the mutations started from. If the input cannot be rebuilt (only where
+    /// Go's own worker would have failed on the entry), `entry` is the starting entry and
+    /// `message` ends with a note saying why.
     ///
     /// With a mask whose length is not yet known ([`Worker::coverage_len`] is `None`), the
     /// entry is first run once unmutated to learn it; if that run fails, its result is
@@ -102,6 +109,45 @@ impl Worker {
         let (rand_state, rand_inc) = (mem.rand_state(), mem.rand_inc());
         self.last.rand_state = rand_state;
         self.last.rand_inc = rand_inc;
+        self.rebuild_found_input();
         Ok(())
+    }
+
+    /// Replaces `last.entry` (the starting entry) with the input the worker's last run had,
+    /// when that run is the result: it failed, killed or hung the worker, or found coverage.
+    fn rebuild_found_input(&mut self) {
+        let last = &self.last;
+        let found = last.outcome != Outcome::Ok || !last.coverage.is_empty();
+        if !found || last.count <= 0 {
+            return;
+        }
+        // The worker's limits come from the capacity of the region it mapped: this one.
+        let max_bytes = self.region().capacity();
+        let rebuilt = corpus::decode(&last.entry)
+            .map_err(|e| format!("the entry does not decode: {e}"))
+            .and_then(|values| {
+                mutator::rebuild(
+                    &values,
+                    last.rand_state,
+                    last.rand_inc,
+                    last.count,
+                    max_bytes,
+                )
+                .map_err(|e| e.to_string())
+            });
+        match rebuilt {
+            Ok(values) => self.last.entry = corpus::encode(&values),
+            Err(why) => {
+                let note = format!(
+                    "(the input of run {} could not be rebuilt, so `entry` is the entry the \
+                     mutations started from: {why})",
+                    self.last.count
+                );
+                if !self.last.message.is_empty() {
+                    self.last.message.push('\n');
+                }
+                self.last.message.push_str(&note);
+            }
+        }
     }
 }

@@ -31,6 +31,63 @@ impl Worker {
     /// Errors: `InvalidArgument` when neither limit is given, when the entry does not decode
     /// (Go's worker would panic on it) or has no `[]byte`/`string` value.
     pub fn minimize(&mut self, entry: &[u8], limits: MinimizeLimits) -> Result<RunResult<'_>> {
+        self.minimize_with(entry, limits, None)
+    }
+
+    /// Shrinks an entry that found new coverage with Go's own minimizer, keeping that
+    /// coverage, as Go's coordinator does before adding such an input to its corpus: a
+    /// candidate is kept when it lights every counter of `keep` that the entry lit (Go's
+    /// `KeepCoverage`: pass the counters the entry lit outside the mask it was found with,
+    /// one byte per counter, [`Worker::coverage_len`] long).
+    ///
+    /// The result: [`Outcome::Ok`] with `entry` = the smallest entry found that keeps the
+    /// coverage and `coverage` = its counters (from one more run of it: the counters Go
+    /// reports are those of its last candidate). If a candidate fails instead, that failure is
+    /// more important (as in Go): minimization goes on as for [`Worker::minimize`] and the
+    /// result is the crash. If the entry as given does not light any counter of `keep`, or
+    /// a limit stopped minimization before any result, the entry is run once and that run is
+    /// the result, with a note in `message`. Deaths and hangs are handled as in
+    /// [`Worker::minimize`].
+    ///
+    /// Errors: as [`Worker::minimize`], plus `InvalidArgument` when `keep` is not
+    /// [`Worker::coverage_len`] bytes long (or the counter count is not known yet) or has no
+    /// bit set.
+    pub fn minimize_keeping(
+        &mut self,
+        entry: &[u8],
+        keep: &[u8],
+        limits: MinimizeLimits,
+    ) -> Result<RunResult<'_>> {
+        let invalid =
+            |detail: String| Err(Error::new(ErrorKind::InvalidArgument, MINIMIZE, detail));
+        match self.coverage_len {
+            Some(n) if n == keep.len() => {}
+            Some(n) => {
+                return invalid(format!(
+                    "the coverage to keep is {} bytes; the binary has {n} counters",
+                    keep.len()
+                ))
+            }
+            None => {
+                return invalid(
+                    "the counter count is not known yet: keep coverage comes from a run or \
+                     fuzz call of this worker"
+                        .into(),
+                )
+            }
+        }
+        if keep.iter().all(|&b| b == 0) {
+            return invalid("the coverage to keep has no counter set".into());
+        }
+        self.minimize_with(entry, limits, Some(keep))
+    }
+
+    fn minimize_with(
+        &mut self,
+        entry: &[u8],
+        limits: MinimizeLimits,
+        keep: Option<&[u8]>,
+    ) -> Result<RunResult<'_>> {
         let (_, runs) = go_limits(MINIMIZE, limits.duration, limits.runs)?;
         let invalid =
             |detail: String| Err(Error::new(ErrorKind::InvalidArgument, MINIMIZE, detail));
@@ -51,6 +108,8 @@ impl Worker {
             best_values: values,
             go_message: None,
             runs: 0,
+            keep: keep.map(<[u8]>::to_vec),
+            wrote: false,
         };
         self.put_entry(entry)?;
         // A stale flag from an earlier death must not pass for this call's raw bytes.
@@ -72,7 +131,7 @@ impl Worker {
                 // The header's count is not reset between the calls for the values of one
                 // entry, so the overall limit applies to every call as it is.
                 limit: runs,
-                keep_coverage: None,
+                keep_coverage: state.keep.as_deref(),
                 index,
             }));
             let wait = Deadlines {
@@ -88,17 +147,21 @@ impl Worker {
                         Err(e) => return Err(self.protocol_error("response to a minimize call", e)),
                     };
                     if resp.wrote_to_mem {
+                        if !resp.err.is_empty() {
+                            state.go_message = Some(resp.err.into_owned());
+                            // A failure outranks coverage: from now on, minimize the crash.
+                            state.keep = None;
+                        }
                         let written = self.region().value_copy()?;
                         match corpus::decode(&written) {
                             Ok(values) => state.best_values = values,
                             Err(e) => return Err(self.protocol_error("minimized entry", e)),
                         }
                         state.best = written;
-                        if !resp.err.is_empty() {
-                            state.go_message = Some(resp.err.into_owned());
-                        }
+                        state.wrote = true;
                     } else if n == 0 && state.go_message.is_none() {
-                        // Go's minimizer first runs the entry as given; it did not fail.
+                        // Go's minimizer first runs the entry as given; it did not fail (or,
+                        // keeping coverage, did not keep it).
                         ending = Ending::DoesNotFail;
                         break;
                     }
@@ -132,6 +195,12 @@ impl Worker {
     ) -> Result<()> {
         match ending {
             Ending::Finished => match state.go_message.take() {
+                None if state.keep.is_some() && state.wrote => {
+                    // Go reports the counters of its last candidate, not necessarily of the
+                    // result: one more run gives the result's own.
+                    let best = std::mem::take(&mut state.best);
+                    self.confirm_counting(&best, &mut state)?;
+                }
                 Some(message) => {
                     let last = &mut self.last;
                     last.outcome = Outcome::Crash;
@@ -149,6 +218,16 @@ impl Worker {
                         .insert_str(0, "minimization stopped at its limit before any result: ");
                 }
             },
+            Ending::DoesNotFail if state.keep.is_some() => {
+                let best = std::mem::take(&mut state.best);
+                self.confirm_counting(&best, &mut state)?;
+                self.last.message.insert_str(
+                    0,
+                    "the entry did not keep the coverage when Go's minimizer ran it (it lit no \
+                     counter to keep, or it failed), so there was nothing to minimize; this is \
+                     the entry run again: ",
+                );
+            }
             Ending::DoesNotFail => {
                 let last = &mut self.last;
                 last.outcome = Outcome::Ok;
@@ -244,6 +323,10 @@ struct Progress {
     go_message: Option<String>,
     /// Runs so far.
     runs: i64,
+    /// The coverage to keep (Go's `KeepCoverage`) while no failure is known.
+    keep: Option<Vec<u8>>,
+    /// A minimize call wrote a result.
+    wrote: bool,
 }
 
 enum Ending {

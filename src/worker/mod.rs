@@ -72,7 +72,7 @@ mod watchdog;
 use std::time::Duration;
 
 pub use host::Worker;
-pub use options::{WorkerOptions, DEFAULT_TIMEOUT};
+pub use options::{InheritedFd, WorkerOptions, DEFAULT_TIMEOUT, INHERIT_FDS};
 pub use process::Exit;
 
 /// What an input did.
@@ -112,13 +112,16 @@ pub struct RunResult<'a> {
     /// `Duration` for minimize); otherwise the wall time until death or timeout.
     pub duration: Duration,
     /// The encoded corpus entry this result is about: the input that was run (for
-    /// [`Worker::run_bytes`], its encoding), for fuzz the entry the mutations started from,
-    /// for minimize the smallest entry known to reproduce the failure.
+    /// [`Worker::run_bytes`], its encoding); for fuzz the mutated input that failed, killed or
+    /// hung the worker or found new coverage (rebuilt with Go's mutator), else the entry the
+    /// mutations started from; for minimize the smallest entry known to reproduce the failure
+    /// (or, with kept coverage, to keep it).
     pub entry: &'a [u8],
     /// How the process ended, for [`Outcome::WorkerDied`] and [`Outcome::Timeout`].
     pub exit: Option<Exit>,
     /// The worker's PRNG state saved in the region header (fuzz only): with `rand_inc` and
-    /// `count`, what Go's coordinator replays through Go's mutator to rebuild a mutated input.
+    /// `count`, what [`crate::mutator::rebuild`] (like Go's coordinator) replays to rebuild a
+    /// mutated input.
     pub rand_state: u64,
     /// The worker's PRNG increment saved in the region header (fuzz only).
     pub rand_inc: u64,

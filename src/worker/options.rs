@@ -1,7 +1,9 @@
 //! [`WorkerOptions`]: what to start and how long to wait for it.
 
 use std::ffi::OsString;
+use std::os::fd::{OwnedFd, RawFd};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::error::{Error, ErrorKind, Result};
@@ -42,7 +44,27 @@ pub struct WorkerOptions {
     /// at each restart); `None` is `timeout`. For a short per-input timeout on a busy machine,
     /// where starting a Go binary can take longer than an input may.
     pub start_timeout: Option<Duration>,
+    /// Descriptors the worker inherits besides Go's 3, 4 and 5, each installed at its own
+    /// number (6 to 9), for every process started (a restart too): how a feature such as
+    /// comparison feedback ([`crate::cmp`]) hands the worker its shared memory. Shared, so
+    /// that cloned options keep them open.
+    pub inherit: Vec<InheritedFd>,
+    /// Environment variables set in the worker on top of `env` (or of the inherited
+    /// environment), e.g. the one naming an inherited descriptor.
+    pub extra_env: Vec<(OsString, OsString)>,
 }
+
+/// A descriptor a worker inherits at a fixed number (see [`WorkerOptions::inherit`]).
+#[derive(Debug, Clone)]
+pub struct InheritedFd {
+    /// The number it gets in the worker: 6 to 9 (3, 4 and 5 are Go's).
+    pub target: RawFd,
+    /// The descriptor, kept open as long as the options are.
+    pub fd: Arc<OwnedFd>,
+}
+
+/// The descriptor numbers [`InheritedFd::target`] may use.
+pub const INHERIT_FDS: std::ops::RangeInclusive<RawFd> = 6..=9;
 
 impl WorkerOptions {
     /// Options with the defaults: no extra arguments, inherited environment and directory,
@@ -57,6 +79,8 @@ impl WorkerOptions {
             value_capacity: GO_WORKER_VALUE_CAPACITY,
             timeout: DEFAULT_TIMEOUT,
             start_timeout: None,
+            inherit: Vec::new(),
+            extra_env: Vec::new(),
         }
     }
 
@@ -77,15 +101,30 @@ impl WorkerOptions {
         if self.timeout.is_zero() || self.start_timeout.is_some_and(|t| t.is_zero()) {
             return invalid("the per-call timeout is zero".into());
         }
-        if let Some(env) = &self.env {
-            if let Some((name, _)) = env
-                .iter()
-                .find(|(name, _)| name.is_empty() || name.to_string_lossy().contains('='))
-            {
+        for (i, inherited) in self.inherit.iter().enumerate() {
+            if !INHERIT_FDS.contains(&inherited.target) {
                 return invalid(format!(
-                    "environment variable name {name:?} is empty or contains '='"
+                    "inherited descriptor number {} is outside 6..=9 (3, 4 and 5 are Go's)",
+                    inherited.target
                 ));
             }
+            if self.inherit[..i]
+                .iter()
+                .any(|o| o.target == inherited.target)
+            {
+                return invalid(format!(
+                    "two inherited descriptors want number {}",
+                    inherited.target
+                ));
+            }
+        }
+        let mut envs = self.env.iter().flatten().chain(&self.extra_env);
+        if let Some((name, _)) =
+            envs.find(|(name, _)| name.is_empty() || name.to_string_lossy().contains('='))
+        {
+            return invalid(format!(
+                "environment variable name {name:?} is empty or contains '='"
+            ));
         }
         Ok(())
     }

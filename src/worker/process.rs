@@ -84,6 +84,10 @@ pub(crate) struct Spawn<'a> {
     pub(crate) env: Option<&'a [(OsString, OsString)]>,
     pub(crate) dir: Option<&'a Path>,
     pub(crate) region_fd: RawFd,
+    /// More descriptors for the worker: (number in the worker, descriptor here).
+    pub(crate) inherit: &'a [(RawFd, RawFd)],
+    /// Variables set on top of `env` (or of the inherited environment).
+    pub(crate) extra_env: &'a [(OsString, OsString)],
     /// The per-call timeout, which sets how often the watchdog looks at a call in flight.
     pub(crate) timeout: Duration,
 }
@@ -147,6 +151,14 @@ impl Process {
             child_out.as_raw_fd(),
             child_mem.as_raw_fd(),
         ];
+        // Extra descriptors (numbers 6 to 9, checked by the options) get high sources too.
+        let extra = spec
+            .inherit
+            .iter()
+            .map(|&(target, fd)| Ok((target, dup_high(fd)?)))
+            .collect::<io::Result<Vec<_>>>()?;
+        let extra_pairs: Vec<(RawFd, RawFd)> =
+            extra.iter().map(|(t, fd)| (*t, fd.as_raw_fd())).collect();
 
         let mut command = Command::new(spec.binary);
         command
@@ -158,14 +170,17 @@ impl Process {
             command.env_clear();
             command.envs(env.iter().map(|(k, v)| (k, v)));
         }
+        command.envs(spec.extra_env.iter().map(|(k, v)| (k, v)));
         if let Some(dir) = spec.dir {
             command.current_dir(dir);
         }
         // SAFETY: the closure runs in the child between fork and exec and only calls dup2(2),
-        // which is async-signal-safe; it allocates nothing and touches no locks.
+        // which is async-signal-safe; it allocates nothing and touches no locks (the pairs
+        // were collected before the fork).
         unsafe {
             command.pre_exec(move || {
-                for (target, source) in (3..).zip(sources) {
+                let go = (3..).zip(sources);
+                for (target, source) in go.chain(extra_pairs.iter().copied()) {
                     if libc::dup2(source, target) < 0 {
                         return Err(io::Error::last_os_error());
                     }
@@ -176,7 +191,7 @@ impl Process {
         // The command holds the child's ends of the output pipe; `tether::spawn` drops it, so
         // that end of file arrives when the worker exits.
         let child = tether::spawn(command);
-        drop((child_in, child_out, child_mem));
+        drop((child_in, child_out, child_mem, extra));
         let child = child?;
         let region = SharedMem::map_fd(
             // SAFETY: the region's descriptor stays open for this call (the caller owns it).

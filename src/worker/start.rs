@@ -1,5 +1,6 @@
 //! Starting a worker process and pinging it; when it will not answer, finding out why.
 
+use std::os::fd::AsRawFd;
 use std::process::Command;
 use std::time::Instant;
 
@@ -17,12 +18,17 @@ impl Worker {
     /// Starts a process and waits (up to the per-call timeout) for the answer to a ping, which
     /// a Go worker sends only once its fuzz target has called `F.Fuzz`.
     pub(super) fn spawn_and_ping(&mut self) -> Result<Process> {
+        let inherit: Vec<_> = (self.options.inherit.iter())
+            .map(|i| (i.target, i.fd.as_raw_fd()))
+            .collect();
         let spec = Spawn {
             binary: &self.options.binary,
             args: &self.args,
             env: self.options.env.as_deref(),
             dir: self.options.dir.as_deref(),
             region_fd: self.region().fd(),
+            inherit: &inherit,
+            extra_env: &self.options.extra_env,
             timeout: self.options.timeout,
         };
         let mut process = Process::spawn(&spec)

@@ -144,3 +144,15 @@ func FuzzEchoAllKinds(f *testing.F) {
 			math.Float32bits(f32), math.Float64bits(f64))
 	})
 }
+
+// FuzzRebuild fails on a condition over several values that Go's mutator meets within a few
+// thousand runs, and prints every value exactly (the float as bits), so that the failure
+// message identifies the input: a host that rebuilds the mutated input can prove it by
+// running it again and getting the same message.
+func FuzzRebuild(f *testing.F) {
+	f.Fuzz(func(t *testing.T, b []byte, s string, n int8, x float64, u uint16, ok bool) {
+		if len(b) > 0 && b[0]%4 == 1 && len(s) > 3 && n%3 == 0 {
+			t.Fatalf("rebuild: %q %q %d %x %d %v", b, s, n, math.Float64bits(x), u, ok)
+		}
+	})
+}

@@ -1,0 +1,3 @@
+module gofuzzshm.example/seeddump
+
+go 1.22

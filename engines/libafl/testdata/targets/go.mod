@@ -1,0 +1,3 @@
+module example.com/libafltargets
+
+go 1.18

@@ -1,0 +1,3 @@
+module gofuzzshm.example/mutator-check
+
+go 1.18

@@ -1,0 +1,3 @@
+module gofuzzshm.example/gocmp
+
+go 1.18
