@@ -7,13 +7,13 @@
 #   bench/run.sh -o FILE    write the report to FILE instead
 #
 # Every speed claim is a ratio against a baseline measured in the same run, interleaved where
-# possible (see benches/support/mod.rs): absolute times on a shared machine are noise.
+# possible (see bench/rust/support/mod.rs): absolute times on a shared machine are noise.
 #
 # What runs, in order (raw results land in target/bench/run/):
-#   1. Rust (criterion + interleaved rounds): benches/region_value.rs, region_header.rs,
+#   1. Rust (criterion + interleaved rounds): bench/rust/region_value.rs, region_header.rs,
 #      region_lifecycle.rs (with bench/golifecycle, Go's sharedMemTempFile, as the baseline),
-#      region_roundtrip.rs; benches/region_memory.rs (RSS, not a timing); and every
-#      benches/worker*.rs present in the tree (the worker host against a minimal host);
+#      region_roundtrip.rs; bench/rust/region_memory.rs (RSS, not a timing); and every
+#      bench/rust/worker*.rs present in the tree (the worker host against a minimal host);
 #   2. C: bench/c/header_access.c, linked statically and as a shared library, timed in
 #      interleaved rounds, and under callgrind for instructions per operation;
 #   3. Go: go-interop/bench_test.go (testing.B) in separate processes, the order alternating;
@@ -135,7 +135,7 @@ cat "$run/memory.jsonl"
 
 # The worker host's bench lives on its own branch until merged; pick it up when present.
 shopt -s nullglob
-for file in benches/worker*.rs; do
+for file in bench/rust/worker*.rs; do
 	bench=$(basename "$file" .rs)
 	step "rust: $bench (worker host)"
 	cargo bench --quiet --bench "$bench" -- "${criterion_args[@]}" 2>&1 | tee "$run/logs/$bench.log" |

@@ -2,9 +2,9 @@
 // directory (target/bench/run):
 //
 //	meta.txt            key=value facts about the machine and the run
-//	interleaved.jsonl   the Rust benches' interleaved rounds (benches/support/mod.rs)
+//	interleaved.jsonl   the Rust benches' interleaved rounds (bench/rust/support/mod.rs)
 //	criterion/          criterion's estimates for the same operations
-//	memory.jsonl        benches/region_memory.rs
+//	memory.jsonl        bench/rust/region_memory.rs
 //	c_header.jsonl      bench/c/header_access.c, timed rounds
 //	c_callgrind.jsonl   the same under callgrind (instructions per operation), full mode only
 //	go-r<N>.txt         go-interop/bench_test.go output, one file per round (process)
@@ -33,7 +33,7 @@ import (
 func main() {
 	runDir := flag.String("run", "target/bench/run", "directory with the raw results of one run")
 	out := flag.String("o", "BENCHMARKS.md", "report to write")
-	root := flag.String("root", ".", "repository root (to see whether benches/worker*.rs exists)")
+	root := flag.String("root", ".", "repository root (to see whether bench/rust/worker*.rs exists)")
 	flag.Parse()
 	r, err := load(*runDir, *root)
 	if err != nil {
@@ -274,7 +274,7 @@ func load(runDir, root string) (*results, error) {
 	if err := r.loadGo(); err != nil {
 		return nil, err
 	}
-	r.workerFiles, _ = filepath.Glob(filepath.Join(root, "benches", "worker*.rs"))
+	r.workerFiles, _ = filepath.Glob(filepath.Join(root, "bench", "rust", "worker*.rs"))
 	logs, _ := filepath.Glob(filepath.Join(runDir, "logs", "worker*.log"))
 	for _, l := range logs {
 		b, err := os.ReadFile(l)

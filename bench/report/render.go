@@ -114,7 +114,7 @@ func (r *results) valueSection(d *doc) {
 		"is resident before timing. Baseline: a plain `memcpy` of the same bytes into (or out of) the same "+
 		"mapping; for `value_copy`, which returns a new `Vec`, `to_vec` of the same bytes (allocate + copy). "+
 		"Bandwidth ratio = baseline time / our time (1.00x = memcpy speed), median of %d interleaved rounds. "+
-		"Source: `benches/region_value.rs`.", r.roundsOf("value_set"))
+		"Source: `bench/rust/region_value.rs`.", r.roundsOf("value_set"))
 	d.p("")
 	groups := []struct{ group, op, base, title, measure string }{
 		{"value_set", "set_value", "memcpy", "`SharedMem::set_value` vs memcpy into the value area", "`set_value` vs memcpy"},
@@ -268,7 +268,7 @@ func (r *results) rustHeader(d *doc) {
 	d.p("### Rust: `SharedMem` accessors vs a volatile load/store of a field in a `Box<ShmHeader>`")
 	d.p("")
 	d.p("`count`/`set_count` and `value_len_raw` are atomics, `rand_state`/`set_rand_state` volatile; each is " +
-		"one `mov` when inlined. The `plain` rows are the baselines. Source: `benches/region_header.rs`.")
+		"one `mov` when inlined. The `plain` rows are the baselines. Source: `bench/rust/region_header.rs`.")
 	d.p("")
 	d.header("op", "time/op (interleaved)", "time ratio vs plain", "criterion median")
 	for _, row := range rows {
@@ -417,7 +417,7 @@ func (r *results) lifecycleSection(d *doc) {
 		"Rust bench over a pipe and timing its own loop, so both run in the same run, interleaved (%s rounds: file "+
 		"creation on a shared disk varies a lot; criterion's medians, measured one op after the other, vary more). "+
 		"`raw_syscalls` issues the same system calls as `create` directly (the floor for a file). "+
-		"The temp dir is %s. Source: `benches/region_lifecycle.rs`.", strconv.Itoa(c.rounds()), r.meta["tmpdir"])
+		"The temp dir is %s. Source: `bench/rust/region_lifecycle.rs`.", strconv.Itoa(c.rounds()), r.meta["tmpdir"])
 	d.p("")
 	if c.baseline != "go_shared_mem_temp_file" {
 		d.p("**The Go baseline did not run** (Go missing?): ratios below are against `%s`.", c.baseline)
@@ -482,7 +482,7 @@ func (r *results) roundTripSection(d *doc) {
 		"answers with one byte; the parent copies it out. Pipe: a length-prefixed message carrying the bytes, "+
 		"echoed by the peer. Both make two writes and two reads for small values, and one peer process serves "+
 		"both, so both see the same scheduling. Median of %d interleaved rounds. Source: "+
-		"`benches/region_roundtrip.rs`.", r.roundsOf("roundtrip"))
+		"`bench/rust/region_roundtrip.rs`.", r.roundsOf("roundtrip"))
 	d.p("")
 	d.header("size", "pipe (criterion)", "region (criterion)", "time ratio region / pipe (interleaved)", "faster")
 	// The crossover: the smallest size from which the region is clearly (> 3%) faster at every
@@ -534,7 +534,7 @@ func (r *results) workerSection(d *doc) {
 	d.p("## 5. Worker host runs/s vs a minimal host")
 	d.p("")
 	if len(r.workerFiles) == 0 {
-		d.p("**pending: worker host (issue 5).** No `benches/worker*.rs` in the tree when this report was " +
+		d.p("**pending: worker host (issue 5).** No `bench/rust/worker*.rs` in the tree when this report was " +
 			"generated; once the worker host's bench is merged, `bench/run.sh` runs it and this section shows " +
 			"its criterion groups whose names start with `worker`: benchmarks whose id contains `minimal` are " +
 			"the baseline, the others are compared with it (runs/s ratio), plus the bench's own " +
@@ -652,7 +652,7 @@ func (r *results) memorySection(d *doc) {
 	d.p("")
 	d.p("Resident sizes from `/proc/self/status` (VmRSS) and `/proc/self/smaps` (the region's own mapping); " +
 		"allocated bytes are the file's `st_blocks` × 512. The peer row is a second mapping of the same " +
-		"region that reads the value back, as a peer process would. Source: `benches/region_memory.rs`.")
+		"region that reads the value back, as a peer process would. Source: `bench/rust/region_memory.rs`.")
 	d.p("")
 	d.header("backing", "mapped", "file size", "allocated on disk/shmem", "RSS growth: create", "RSS growth: write 1 KiB", "mapping RSS", "peer mapping RSS after reading")
 	ok := true
