@@ -98,8 +98,11 @@ clean:
 
 # Benchmarks (bench/run.sh): `make bench` writes BENCHMARKS.md; `make bench-quick` only proves
 # that every benchmark still runs (CI), writing target/bench/BENCHMARKS.quick.md.
-.PHONY: bench bench-quick
+# `make bench-engines`: the engine benchmark alone (bench/engines/run.sh, full mode).
+.PHONY: bench bench-quick bench-engines
 bench:
 	bench/run.sh
 bench-quick:
 	bench/run.sh --quick
+bench-engines:
+	bench/run.sh --engines-only

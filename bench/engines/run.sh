@@ -82,7 +82,7 @@ cargo build --quiet --release --example bench_replay
 replay="$target_dir/release/examples/bench_replay"
 
 # Targets: name package fuzz-target quick bug, from targets.txt (or --targets).
-declare -A t_pkg t_fn t_bug
+declare -A t_pkg t_fn t_bug t_dir t_bytes
 t_names=()
 while read -r name pkg fn q bug; do
 	case "$name" in '' | '#'*) continue ;; esac
@@ -106,11 +106,31 @@ for name in "${t_names[@]}"; do
 		# -fuzz needs the package in the main module: the standard library is module std there.
 		(cd "$(go env GOROOT)/src" && go test -c -fuzz="^$fn\$" -o "$res/bin/$name.test" "$pkg")
 	fi
+	t_dir[$name]=$srcdir
 	# The template of every run's working directory: the package's testdata (seed corpus files
 	# under testdata/fuzz/<Target>, and files a target may read).
 	mkdir -p "$res/wd/$name/testdata/fuzz/$fn"
 	if [ -d "$srcdir/testdata" ]; then cp -r "$srcdir/testdata/." "$res/wd/$name/testdata/"; fi
+	# A target of one []byte argument takes an engine's raw bytes as they are; for others the
+	# replay skips raw files (an engine saves Go corpus files for them).
+	t_bytes[$name]=""
+	seed_file=$(find "$res/wd/$name/testdata/fuzz/$fn" -type f -print -quit)
+	if [ -n "$seed_file" ]; then
+		values=$(sed -n '2,$p' "$seed_file")
+		if [ "$(wc -l <<<"$values")" = 1 ] && [[ $values == '[]byte('* ]]; then
+			t_bytes[$name]=--raw-as-bytes
+		fi
+	fi
 done
+
+# The gofuzz-shm command, for the engines built on it.
+export GOFUZZSHM="$target_dir/release/gofuzz-shm"
+case " $engines " in
+*" libfuzzer "* | *" afl "* | *" libafl "*)
+	step "build: the gofuzz-shm command (cargo --release)"
+	cargo build --quiet --release -p gofuzz-shm-cli
+	;;
+esac
 
 # Engines: availability, then what each builds per target.
 available=()
@@ -135,6 +155,7 @@ done
 engine_env() { # engine name seed
 	local engine=$1 name=$2 seed=$3
 	export BIN="$res/bin/$name.test" PKG=${t_pkg[$name]} TARGET=${t_fn[$name]}
+	export PKG_DIR=${t_dir[$name]}
 	export PREP="$res/prep/$engine/$name" SEED=$seed BUDGET=$budget
 	export OUT="$res/runs/$engine/$name/$seed" WD="$res/runs/$engine/$name/$seed/wd"
 }
@@ -156,6 +177,11 @@ done
 one_run() { # engine name seed cpu
 	local engine=$1 name=$2 seed=$3 cpu=$4 file="$here/engines/$1.sh"
 	engine_env "$engine" "$name" "$seed"
+	export CPU=$cpu
+	local raw=""
+	if [ "$(bash -c '. "$1"; echo "${ENGINE_CORPUS_FORMAT:-go}"' _ "$file")" = raw ]; then
+		raw=${t_bytes[$name]}
+	fi
 	mkdir -p "$OUT"
 	cp -r "$res/wd/$name" "$WD"
 	local start end rc=0
@@ -171,11 +197,11 @@ one_run() { # engine name seed cpu
 	mapfile -t corpus < <(bash -c '. "$1"; engine_corpus' _ "$file")
 	local existing=() p
 	for p in "${crashers[@]}"; do [ -e "$p" ] && existing+=("$p"); done
-	"$replay" --bin "$BIN" --target "$TARGET" --dir "$WD" "${existing[@]}" >"$OUT/crashers.json" 2>"$OUT/crashers.err" ||
+	"$replay" --bin "$BIN" --target "$TARGET" --dir "$WD" ${raw:+"$raw"} "${existing[@]}" >"$OUT/crashers.json" 2>"$OUT/crashers.err" ||
 		echo '{"error":"replay failed"}' >"$OUT/crashers.json"
 	existing=()
 	for p in "${corpus[@]}"; do [ -e "$p" ] && existing+=("$p"); done
-	"$replay" --bin "$BIN" --target "$TARGET" --dir "$WD" "${existing[@]}" >"$OUT/corpus.json" 2>"$OUT/corpus.err" ||
+	"$replay" --bin "$BIN" --target "$TARGET" --dir "$WD" ${raw:+"$raw"} "${existing[@]}" >"$OUT/corpus.json" 2>"$OUT/corpus.err" ||
 		echo '{"error":"replay failed"}' >"$OUT/corpus.json"
 	local bug=${t_bug[$name]} found=false
 	if [ "$bug" != - ]; then
