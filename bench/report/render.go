@@ -682,6 +682,7 @@ func (r *results) workerSection(d *doc) {
 			d.p("")
 		}
 	}
+	r.workerSweep(d)
 	switch {
 	case len(interleaved) > 0:
 		x := interleaved[0]
@@ -731,4 +732,49 @@ func (r *results) memorySection(d *doc) {
 		}
 	}
 	d.goal("memory of a 100 MiB region with a 1 KiB value", strings.Join(parts, "; "), "pages touched only (sparse)", status(ok))
+}
+
+// "counters  50673 (large): minimal 869 runs/s, gofuzz-shm 2563 runs/s, ratio 1.496; host CPU
+// per run: minimal 26.3 us, gofuzz-shm 19.1 us (3 rounds of 200)"
+var sweepLine = regexp.MustCompile(`^counters\s+(\d+) \((\w+)\): minimal\s+(\d+) runs/s, gofuzz-shm\s+(\d+) runs/s, ` +
+	`ratio ([0-9.]+); host CPU per run: minimal ([0-9.]+) us, gofuzz-shm ([0-9.]+) us`)
+
+// workerSweep: the worker bench's runs on binaries with growing counter counts.
+func (r *results) workerSweep(d *doc) {
+	var rows [][]string
+	worst := math.Inf(1)
+	for _, log := range r.workerLogs {
+		for _, line := range strings.Split(log, "\n") {
+			m := sweepLine.FindStringSubmatch(strings.TrimSpace(line))
+			if m == nil {
+				continue
+			}
+			ratio, _ := strconv.ParseFloat(m[5], 64)
+			mc, _ := strconv.ParseFloat(m[6], 64)
+			oc, _ := strconv.ParseFloat(m[7], 64)
+			worst = math.Min(worst, ratio)
+			rows = append(rows, []string{m[1] + " (" + m[2] + ")", m[3], m[4], fmtRatio(ratio),
+				fmt.Sprintf("%.1f µs", mc), fmt.Sprintf("%.1f µs", oc), fmtRatio(oc / mc)})
+		}
+	}
+	if len(rows) == 0 {
+		return
+	}
+	d.p("### One exact input vs the worker's floor, by counter count")
+	d.p("")
+	d.p("%s", "Every warmup answer carries all of the binary's counters, base64 in JSON (about 67 KiB at 50k "+
+		"counters), so the host's share of a run grows with them. The binaries are `bench/worker/small`, "+
+		"`medium` and `large` (one target linking more and more of the standard library). Both hosts run "+
+		"interleaved, pinned to one CPU with their worker; *host CPU per run* is this process's CPU time "+
+		"(threads included) per run, steadier than runs/s on a loaded machine. The minimal host reads each "+
+		"line through a `BufReader` and parses nothing, so it is a floor for the pipe, not for parsing.")
+	d.p("")
+	d.header("counters", "minimal runs/s", "gofuzz-shm runs/s", "runs/s ratio", "minimal host CPU/run",
+		"gofuzz-shm host CPU/run", "host CPU ratio")
+	for _, row := range rows {
+		d.row(row...)
+	}
+	d.p("")
+	d.goal("worker host runs/s vs a minimal host at 5k, 15k, 50k counters", "lowest "+fmtRatio(worst),
+		"≥ 0.95x", status(worst >= 0.95))
 }

@@ -4,6 +4,8 @@
 package targets
 
 import (
+	"encoding/binary"
+	"hash/crc32"
 	"strings"
 	"sync"
 )
@@ -41,17 +43,15 @@ func Length(b []byte) {
 	}
 }
 
-// Checksum fails on a record 'C', 'K', payload, checksum whose last byte is the 8-bit sum of
-// the payload bytes before it: no coverage edge leads to the right sum.
+// Checksum fails on a record 'C', 'K', payload (at least 4 bytes), CRC-32 of the payload
+// (little-endian): no coverage edge leads to the right sum, but one comparison holds both
+// sides of it, so comparison feedback (input-to-state) can.
 func Checksum(b []byte) {
-	if len(b) < 6 || b[0] != 'C' || b[1] != 'K' {
+	if len(b) < 10 || b[0] != 'C' || b[1] != 'K' {
 		return
 	}
-	var sum byte
-	for _, c := range b[2 : len(b)-1] {
-		sum += c
-	}
-	if sum == b[len(b)-1] {
+	payload, sum := b[2:len(b)-4], b[len(b)-4:]
+	if crc32.ChecksumIEEE(payload) == binary.LittleEndian.Uint32(sum) {
 		panic("planted: checksum")
 	}
 }

@@ -1,6 +1,10 @@
 package targets
 
-import "testing"
+import (
+	"encoding/binary"
+	"hash/crc32"
+	"testing"
+)
 
 // The fuzz targets of the engine benchmark. Their seeds are files under testdata/fuzz (not
 // f.Add), so that every engine starts from the same inputs.
@@ -20,11 +24,14 @@ func FuzzTyped(f *testing.F) {
 // broken.
 func TestPlantedBugsFire(t *testing.T) {
 	cases := map[string]func(){
-		"planted: magic":    func() { Magic([]byte("GOFUZZ")) },
-		"planted: length":   func() { Length(append([]byte{0xA5, 8}, "1234567!"...)) },
-		"planted: checksum": func() { Checksum([]byte{'C', 'K', 1, 2, 3, 6}) },
-		"planted: token":    func() { Token("gofuzz-shm-token-7421") },
-		"planted: typed":    func() { Typed("id:7", 1001, true) },
+		"planted: magic":  func() { Magic([]byte("GOFUZZ")) },
+		"planted: length": func() { Length(append([]byte{0xA5, 8}, "1234567!"...)) },
+		"planted: checksum": func() {
+			payload := []byte("1234")
+			Checksum(binary.LittleEndian.AppendUint32(append([]byte("CK"), payload...), crc32.ChecksumIEEE(payload)))
+		},
+		"planted: token": func() { Token("gofuzz-shm-token-7421") },
+		"planted: typed": func() { Typed("id:7", 1001, true) },
 	}
 	for want, fire := range cases {
 		func() {
