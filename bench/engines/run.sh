@@ -126,12 +126,20 @@ for name in "${t_names[@]}"; do
 	fi
 done
 
-# The gofuzz-shm command, for the engines built on it.
-export GOFUZZSHM="$target_dir/release/gofuzz-shm"
+# The gofuzz-shm command, for the engines built on it: the release build for measuring; in
+# quick mode (which proves that the benchmark runs, not how fast) the debug build `make test`
+# has already made, to spare CI a release build of the command.
+profile=release
+[ $quick = 1 ] && profile=debug
+export GOFUZZSHM="$target_dir/$profile/gofuzz-shm"
 case " $engines " in
 *" libfuzzer "* | *" afl "* | *" libafl "*)
-	step "build: the gofuzz-shm command (cargo --release)"
-	cargo build --quiet --release -p gofuzz-shm-cli
+	step "build: the gofuzz-shm command (cargo, $profile)"
+	if [ $profile = release ]; then
+		cargo build --quiet --release -p gofuzz-shm-cli
+	else
+		cargo build --quiet -p gofuzz-shm-cli
+	fi
 	;;
 esac
 
