@@ -13,7 +13,8 @@
 #
 # Engines are bench/engines/engines/<name>.sh (gotest.sh documents the five functions one
 # defines); targets are bench/engines/targets.txt. An engine that cannot run here is reported
-# as unavailable, unless GOFUZZSHM_REQUIRE_ENGINES=1, which makes that an error.
+# as unavailable, unless GOFUZZSHM_REQUIRE_ENGINES=1, which makes that an error (go test -fuzz,
+# the baseline, must always run).
 #
 # Results: DIR/meta.txt (machine, command), DIR/engines.jsonl (availability), DIR/runs.jsonl
 # (one object per run), DIR/runs/<engine>/<target>/<seed>/ (log, working directory, replays).
@@ -155,7 +156,7 @@ for engine in $engines; do
 	else
 		jq -cn --arg e "$engine" --arg w "$why" '{engine:$e, available:false, why:$w}' >>"$res/engines.jsonl"
 		echo "engine $engine unavailable: $why"
-		if [ "${GOFUZZSHM_REQUIRE_ENGINES:-0}" = 1 ]; then
+		if [ "$engine" = gotest ] || [ "${GOFUZZSHM_REQUIRE_ENGINES:-0}" = 1 ]; then
 			echo "GOFUZZSHM_REQUIRE_ENGINES=1: every engine must run" >&2
 			exit 1
 		fi
