@@ -36,11 +36,12 @@ func (m *mapping) valueLenWord() *uintptr {
 }
 
 // ref is the checked view of the value: ValueLen is loaded once, so the length checked is the
-// length used whatever the peer does meanwhile.
+// length used whatever the peer does meanwhile. As an unsigned number, a negative ValueLen is
+// beyond any capacity, so one comparison checks both bounds. Small enough to be inlined.
 func (m *mapping) ref(method string) ([]byte, error) {
-	n := int(atomic.LoadUintptr(m.valueLenWord()))
-	if n < 0 || n > m.capacity {
-		return nil, corruptLen(method, n, m.capacity)
+	n := atomic.LoadUintptr(m.valueLenWord())
+	if n > uintptr(m.capacity) {
+		return nil, corruptLen(method, int(n), m.capacity)
 	}
 	return unsafe.Slice(m.value, n), nil
 }
