@@ -16,6 +16,8 @@
 # as unavailable, unless GOFUZZSHM_REQUIRE_ENGINES=1, which makes that an error (go test -fuzz,
 # the baseline, must always run).
 #
+# Needs: go, cargo, jq, taskset (util-linux), timeout (coreutils).
+#
 # Results: DIR/meta.txt (machine, command), DIR/engines.jsonl (availability), DIR/runs.jsonl
 # (one object per run), DIR/runs/<engine>/<target>/<seed>/ (log, working directory, replays).
 set -euo pipefail
@@ -54,7 +56,12 @@ fi
 case " $engines " in *" gotest "*) ;; *) echo "the gotest engine (the baseline) must run" >&2 && exit 2 ;; esac
 
 # The CPUs this process may use, one run on each at a time.
-mapfile -t cpus < <(python3 -c 'import os; print("\n".join(map(str, sorted(os.sched_getaffinity(0)))))')
+affinity=$(taskset -cp $$)
+cpus=()
+IFS=, read -ra ranges <<<"${affinity##*: }"
+for r in "${ranges[@]}"; do
+	for ((c = ${r%-*}; c <= ${r#*-}; c++)); do cpus+=("$c"); done
+done
 : "${jobs:=${#cpus[@]}}"
 [ "$jobs" -le "${#cpus[@]}" ] || jobs=${#cpus[@]}
 
@@ -202,7 +209,7 @@ one_run() { # engine name seed cpu
 		bash -c '. "$1"; engine_run' _ "$file") >"$OUT/log" 2>&1 || rc=$?
 	end=$(date +%s.%N)
 	local seconds execs crashers corpus execs_s
-	seconds=$(printf '%.3f' "$(echo "$end - $start" | bc)")
+	seconds=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')
 	read -r execs execs_s < <(bash -c '. "$1"; engine_execs' _ "$file" 2>/dev/null || true) || true
 	: "${execs:=}" "${execs_s:=$seconds}"
 	mapfile -t crashers < <(bash -c '. "$1"; engine_crashers' _ "$file")
