@@ -137,7 +137,8 @@ test-cmp-releases:
 	GOFUZZSHM_CMP_TOOLCHAINS="$(CMP_TOOLCHAINS)" $(TIMEOUT) 3600 \
 		$(CARGO) test --test cmp_releases -- --ignored --nocapture
 
-.PHONY: bench bench-quick
+# `make bench-engines`: the engine benchmark alone (bench/engines/run.sh, full mode).
+.PHONY: bench bench-quick bench-engines
 bench:
 	bench/run.sh
 	$(TIMEOUT) 1200 bench/fuzzloop/run.sh
@@ -154,3 +155,6 @@ test-go-releases:
 	$(TIMEOUT) 5400 scripts/test-go-releases.sh $(GO_RELEASES)
 test-go-oldest:
 	$(TIMEOUT) 900 scripts/test-go-releases.sh 1.18.10
+
+bench-engines:
+	bench/run.sh --engines-only

@@ -5,20 +5,26 @@
 #   bench/run.sh --quick    every bench with few sizes and short timings, to prove they still run
 #                           (CI); writes target/bench/BENCHMARKS.quick.md
 #   bench/run.sh -o FILE    write the report to FILE instead
+#   bench/run.sh --engines-only   only the engine benchmark (bench/engines/run.sh, full mode),
+#                           then the report with the other sections of the last full run (or,
+#                           without one, the engine section alone in target/bench/ENGINES.md)
+#   bench/run.sh --no-engines     everything but the engine benchmark
 #
 # Every speed claim is a ratio against a baseline measured in the same run, interleaved where
-# possible (see benches/support/mod.rs): absolute times on a shared machine are noise.
+# possible (see bench/rust/support/mod.rs): absolute times on a shared machine are noise.
 #
 # What runs, in order (raw results land in target/bench/run/):
-#   1. Rust (criterion + interleaved rounds): benches/region_value.rs, region_header.rs,
+#   1. Rust (criterion + interleaved rounds): bench/rust/region_value.rs, region_header.rs,
 #      region_lifecycle.rs (with bench/golifecycle, Go's sharedMemTempFile, as the baseline),
-#      region_roundtrip.rs; benches/region_memory.rs (RSS, not a timing); and every
-#      benches/worker*.rs present in the tree (the worker host against a minimal host);
-#      benches/cmp.rs (comparison feedback against a build without the hooks);
+#      region_roundtrip.rs; bench/rust/region_memory.rs (RSS, not a timing); and every
+#      bench/rust/worker*.rs present in the tree (the worker host against a minimal host);
+#      bench/rust/cmp.rs (comparison feedback against a build without the hooks);
 #   2. C: bench/c/header_access.c, linked statically and as a shared library, timed in
 #      interleaved rounds, and under callgrind for instructions per operation;
 #   3. Go: go-interop/bench_test.go (testing.B) in separate processes, the order alternating;
-#   4. bench/report (Go) reads all of it and writes the report.
+#   4. the engine benchmark, bench/engines/run.sh (go test -fuzz and every engine in the tree on
+#      Go fuzz targets; its --quick mode in quick mode), into target/bench/run/engines;
+#   5. bench/report (Go) reads all of it and writes the report.
 #
 # Needs: cargo, go, gcc, pkg-config; valgrind for the instruction counts (skipped without it).
 set -euo pipefail
@@ -32,12 +38,15 @@ require_tool pkg-config "apt-get install pkg-config"
 
 quick=0
 out=""
+engines=yes
 for arg in "$@"; do
 	case "$arg" in
 	--quick) quick=1 ;;
+	--engines-only) engines=only ;;
+	--no-engines) engines=no ;;
 	-o) out=next ;;
 	-h | --help)
-		sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
+		sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'
 		exit 0
 		;;
 	*)
@@ -60,6 +69,20 @@ target=${CARGO_TARGET_DIR:-$root/target}
 run="$target/bench/run"
 if [ -z "$out" ]; then
 	if [ $quick = 1 ]; then out="$target/bench/BENCHMARKS.quick.md"; else out="$root/BENCHMARKS.md"; fi
+fi
+
+if [ $engines = only ]; then
+	[ $quick = 0 ] || { echo "bench/run.sh: --engines-only runs the full engine benchmark" >&2 && exit 2; }
+	bench/engines/run.sh -o "$run/engines"
+	mkdir -p "$run/bin"
+	(cd bench && go build -o "$run/bin/report" ./report)
+	if [ -f "$run/meta.txt" ] && grep -qx 'mode=full' "$run/meta.txt"; then
+		"$run/bin/report" -run "$run" -engines "$run/engines" -o "${out:-$root/BENCHMARKS.md}" -root "$root"
+	else
+		echo "no full run in $run: the engine section alone (make bench writes all of BENCHMARKS.md)"
+		"$run/bin/report" -only-engines -engines "$run/engines" -o "${out:-$target/bench/ENGINES.md}"
+	fi
+	exit 0
 fi
 rm -rf "$run"
 mkdir -p "$run/logs" "$run/bin"
@@ -142,7 +165,7 @@ cat "$run/memory.jsonl"
 
 # The worker host's bench lives on its own branch until merged; pick it up when present.
 shopt -s nullglob
-for file in benches/worker*.rs; do
+for file in bench/rust/worker*.rs; do
 	bench=$(basename "$file" .rs)
 	step "rust: $bench (worker host)"
 	run_logged "$run/logs/$bench.log" cargo bench --quiet --bench "$bench" -- "${criterion_args[@]}"
@@ -180,5 +203,16 @@ show_lines 'Header/(load|increment)/' "$run/go-r0.txt"
 
 echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$run/meta.txt"
 echo "seconds=$SECONDS" >>"$run/meta.txt"
+
+engine_args=()
+if [ $engines = yes ]; then
+	step "engines: bench/engines/run.sh$([ $quick = 1 ] && echo ' --quick')"
+	if [ $quick = 1 ]; then
+		bench/engines/run.sh --quick -o "$run/engines"
+	else
+		bench/engines/run.sh -o "$run/engines"
+	fi
+	engine_args=(-engines "$run/engines")
+fi
 step "report: $out"
-"$run/bin/report" -run "$run" -o "$out" -root "$root"
+"$run/bin/report" -run "$run" -o "$out" -root "$root" "${engine_args[@]}"

@@ -23,11 +23,15 @@
 //
 // # Concurrency
 //
-// A *Region is safe for concurrent use by multiple goroutines: methods that only read may run
-// in parallel; [Region.SetValue], [Region.SetValueLen] and [Region.Close] wait for the calls in
-// progress and exclude the others. Memory handed out — the [Header] pointer and the slice from
-// [Region.Value] — is not protected by that: it is valid only until the region is closed (and
-// the value slice until the value changes), and accesses to it are plain memory accesses.
+// A *Region is safe for concurrent use by multiple goroutines, with one exception: the value
+// paths ([Region.Value], [Region.ValueCopy], [Region.SetValue]) take no lock, so that they cost
+// what Go's own copy costs, and must not run concurrently with [Region.Close] (after Close they
+// return an error matching [ErrClosed]). Concurrent SetValue calls are not serialized: the
+// region has one writer at a time, its owner. The other methods that only read may run in
+// parallel; [Region.SetValueLen] and Close wait for the calls in progress and exclude the
+// others. Memory handed out — the [Header] pointer and the slice from [Region.Value] — is
+// valid only until the region is closed (and the value slice until the value changes), and
+// accesses to it are plain memory accesses.
 //
 // # Lifetime
 //

@@ -12,15 +12,20 @@ import (
 	"sync/atomic"
 	"syscall"
 	"unsafe"
+
+	"github.com/gofuzz-shm/gofuzz-shm/go-interop/layout"
 )
 
 // Region is an open region: a [Header] followed by the value area, mapped read-write and
 // shared. Create one with [Create], [CreateIn], [MapFile] or [MapFD] and release it with
 // [Region.Close]. See the package documentation for concurrency and lifetime rules.
 type Region struct {
-	mu       sync.RWMutex    // write-locked by calls that change the handle or the value
-	handle   *C.shm_region_t // nil once closed
-	header   *Header         // into the mapping; nil once closed
+	mu     sync.RWMutex    // write-locked by calls that change the handle or the value
+	handle *C.shm_region_t // nil once closed
+	header *Header         // into the mapping; nil once closed
+	// The value paths (value.go) read the mapping through this, without the lock; nil once
+	// closed.
+	mapped   atomic.Pointer[mapping]
 	capacity int
 	fd       uintptr
 	path     string
@@ -106,12 +111,19 @@ func MapFD(fd uintptr, size int) (*Region, error) {
 }
 
 func newRegion(h *C.shm_region_t) *Region {
+	header := unsafe.Pointer(C.shm_header(h))
 	r := &Region{
 		handle:   h,
-		header:   (*Header)(unsafe.Pointer(C.shm_header(h))),
+		header:   (*Header)(header),
 		capacity: int(C.shm_capacity(h)),
 		fd:       uintptr(C.shm_fd(h)),
 	}
+	r.mapped.Store(&mapping{
+		header: r.header,
+		// The value starts right after the header, as in Go's sharedMem.valueRef.
+		value:    (*byte)(unsafe.Add(header, layout.Size)),
+		capacity: r.capacity,
+	})
 	if p := C.shm_path(h); p != nil {
 		r.path = C.GoString(p)
 	}
@@ -143,6 +155,7 @@ func (r *Region) Close() error {
 		return nil
 	}
 	r.cleanup.Stop()
+	r.mapped.Store(nil)
 	var msg *C.char
 	st := C.gfs_close(r.handle, &msg)
 	r.handle, r.header = nil, nil

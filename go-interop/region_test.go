@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -154,7 +155,7 @@ func TestSetValueAndValue(t *testing.T) {
 
 	// Too large: rejected, nothing changes.
 	err = r.SetValue(make([]byte, 17))
-	wantErr(t, err, gofuzzshm.ErrTooLarge, "shm_set_value")
+	wantErr(t, err, gofuzzshm.ErrTooLarge, "Region.SetValue: set value: 17 bytes exceed")
 	var e *gofuzzshm.Error
 	if !errors.As(err, &e) || e.Status != gofuzzshm.StatusTooLarge {
 		t.Errorf("error %#v, want *Error with StatusTooLarge", err)
@@ -205,9 +206,9 @@ func TestHostileValueLen(t *testing.T) {
 	for _, n := range []int{-1, math.MinInt, 9, math.MaxInt} {
 		r.Header().ValueLen = n
 		_, err := r.Value()
-		wantErr(t, err, gofuzzshm.ErrCorruptHeader, "shm_value_ref")
+		wantErr(t, err, gofuzzshm.ErrCorruptHeader, "Region.Value: read value: header value_len is "+strconv.Itoa(n))
 		_, err = r.ValueCopy()
-		wantErr(t, err, gofuzzshm.ErrCorruptHeader, "shm_value_ref")
+		wantErr(t, err, gofuzzshm.ErrCorruptHeader, "Region.ValueCopy: read value: header value_len is "+strconv.Itoa(n))
 	}
 	r.Header().ValueLen = 8
 	if v, err := r.Value(); err != nil || len(v) != 8 {
@@ -370,8 +371,10 @@ func TestErrorMatchesOnlyItsSentinel(t *testing.T) {
 	}
 }
 
-// Readers run in parallel with writers and Close; run with -race. ValueCopy is taken under the
-// region's lock, so each copy is one whole value that some SetValue wrote.
+// Readers run in parallel with a writer, then Closes in parallel; run with -race. The value
+// paths take no lock (as between two processes, the region has one writer at a time, and a
+// reader racing it may see the new length with bytes of the old value), so a copy may be torn,
+// but its length is always one that some SetValue published.
 func TestConcurrentUse(t *testing.T) {
 	r := create(t, 64)
 	values := [][]byte{bytes.Repeat([]byte("a"), 10), bytes.Repeat([]byte("b"), 64), {}}
@@ -393,8 +396,8 @@ func TestConcurrentUse(t *testing.T) {
 					t.Error(err)
 					return
 				}
-				if len(c) > 0 && !bytes.Equal(c, bytes.Repeat(c[:1], len(c))) || len(c) != 0 && len(c) != 10 && len(c) != 64 {
-					t.Errorf("torn value %q", c)
+				if len(c) != 0 && len(c) != 10 && len(c) != 64 {
+					t.Errorf("value of a length no SetValue published: %q", c)
 					return
 				}
 				_ = r.Capacity() + int(r.Fd()) + len(r.Path())

@@ -42,21 +42,6 @@ static inline shm_status_t gfs_close(shm_region_t *region, char **msg) {
 	return gfs_check(shm_close(region), msg);
 }
 
-static inline shm_status_t gfs_value_ref(const shm_region_t *region, const uint8_t **data,
-                                         size_t *len, char **msg) {
-	return gfs_check(shm_value_ref(region, data, len), msg);
-}
-
-static inline shm_status_t gfs_value_copy(const shm_region_t *region, uint8_t *buf,
-                                          size_t buf_len, size_t *len, char **msg) {
-	return gfs_check(shm_value_copy(region, buf, buf_len, len), msg);
-}
-
-static inline shm_status_t gfs_set_value(shm_region_t *region, const uint8_t *data, size_t len,
-                                         char **msg) {
-	return gfs_check(shm_set_value(region, data, len), msg);
-}
-
 static inline shm_status_t gfs_set_value_len(shm_region_t *region, size_t len, char **msg) {
 	return gfs_check(shm_set_value_len(region, len), msg);
 }

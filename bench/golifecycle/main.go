@@ -1,4 +1,4 @@
-// Command golifecycle is the baseline of benches/region_lifecycle.rs: it creates and releases a
+// Command golifecycle is the baseline of bench/rust/region_lifecycle.rs: it creates and releases a
 // worker's region the way Go's fuzzing coordinator does (internal/fuzz: sharedMemTempFile, then
 // sharedMem.Close): os.CreateTemp("", "fuzz-*"), Truncate to the full size, syscall.Mmap of the
 // whole file read-write and shared; then Munmap, Close, Remove.

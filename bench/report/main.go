@@ -2,9 +2,9 @@
 // directory (target/bench/run):
 //
 //	meta.txt            key=value facts about the machine and the run
-//	interleaved.jsonl   the Rust benches' interleaved rounds (benches/support/mod.rs)
+//	interleaved.jsonl   the Rust benches' interleaved rounds (bench/rust/support/mod.rs)
 //	criterion/          criterion's estimates for the same operations
-//	memory.jsonl        benches/region_memory.rs
+//	memory.jsonl        bench/rust/region_memory.rs
 //	c_header.jsonl      bench/c/header_access.c, timed rounds
 //	c_callgrind.jsonl   the same under callgrind (instructions per operation), full mode only
 //	go-r<N>.txt         go-interop/bench_test.go output, one file per round (process)
@@ -12,7 +12,10 @@
 //
 // Every number in the report comes from these files; the report is never edited by hand.
 //
-//	report -run target/bench/run -o BENCHMARKS.md [-root .]
+// and, with -engines, the engine benchmark's directory (bench/engines/run.sh; see engines.go).
+// With -only-engines the report has the engine section alone (no -run directory needed).
+//
+//	report -run target/bench/run -o BENCHMARKS.md [-root .] [-engines target/bench/run/engines]
 package main
 
 import (
@@ -33,14 +36,32 @@ import (
 func main() {
 	runDir := flag.String("run", "target/bench/run", "directory with the raw results of one run")
 	out := flag.String("o", "BENCHMARKS.md", "report to write")
-	root := flag.String("root", ".", "repository root (to see whether benches/worker*.rs exists)")
+	root := flag.String("root", ".", "repository root (to see whether bench/rust/worker*.rs exists)")
+	enginesDir := flag.String("engines", "", "directory with the engine benchmark's results")
+	onlyEngines := flag.Bool("only-engines", false, "report the engine benchmark alone")
 	flag.Parse()
-	r, err := load(*runDir, *root)
-	if err != nil {
+	fail := func(err error) {
 		fmt.Fprintln(os.Stderr, "report:", err)
 		os.Exit(1)
 	}
-	text := r.render()
+	r := &results{}
+	var err error
+	if !*onlyEngines {
+		if r, err = load(*runDir, *root); err != nil {
+			fail(err)
+		}
+	}
+	if *enginesDir != "" {
+		if r.engines, err = loadEngines(*enginesDir); err != nil {
+			fail(err)
+		}
+	}
+	var text string
+	if *onlyEngines {
+		text = r.renderEnginesOnly()
+	} else {
+		text = r.render()
+	}
 	if err := os.WriteFile(*out, []byte(text), 0o644); err != nil {
 		fmt.Fprintln(os.Stderr, "report:", err)
 		os.Exit(1)
@@ -242,6 +263,7 @@ type results struct {
 	goOrder      []string              // names in first-seen order
 	workerFiles  []string
 	workerLogs   map[string]string
+	engines      *engineResults // nil without -engines
 }
 
 func load(runDir, root string) (*results, error) {
@@ -274,7 +296,7 @@ func load(runDir, root string) (*results, error) {
 	if err := r.loadGo(); err != nil {
 		return nil, err
 	}
-	r.workerFiles, _ = filepath.Glob(filepath.Join(root, "benches", "worker*.rs"))
+	r.workerFiles, _ = filepath.Glob(filepath.Join(root, "bench", "rust", "worker*.rs"))
 	logs, _ := filepath.Glob(filepath.Join(runDir, "logs", "worker*.log"))
 	for _, l := range logs {
 		b, err := os.ReadFile(l)

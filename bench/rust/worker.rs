@@ -11,9 +11,16 @@
 //! The process pins itself and its workers to one CPU first (see `pin_to_one_cpu`; set
 //! GOFUZZSHM_BENCH_NO_PIN=1 not to); GOFUZZSHM_BENCH_ROUNDS=1 prints every round.
 //!
-//! `cargo bench --bench worker` (criterion and the ratio), or
+//! Then the same interleaved measurement on binaries with growing counter counts (bench/worker:
+//! small, medium, large, about 5k, 15k and 50k counters; every response carries all of them as
+//! base64 in JSON), with each host's CPU time per run (this process, watchdog thread included:
+//! what the host adds beyond the worker's own floor).
+//!
+//! `cargo bench --bench worker` (criterion and the ratios), or
 //! `cargo bench --bench worker -- ratio-only` (a filter matching no criterion benchmark: only
-//! the interleaved measurement).
+//! the interleaved measurements), or
+//! `cargo bench --bench worker -- profile large 20000` (only our host's runs on one binary, for
+//! `valgrind --tool=callgrind`).
 
 use std::ffi::OsString;
 use std::fs::File;
@@ -35,17 +42,115 @@ const ENTRIES: [&[u8]; 2] = [
 ];
 
 fn build_binary() -> PathBuf {
+    go_test_c("testdata/gotargets", TARGET, "bench-fuzz.test")
+}
+
+/// `go test -c -fuzz=<target>` of the package in `dir` (relative to the repository).
+fn go_test_c(dir: &str, target: &str, name: &str) -> PathBuf {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench-fuzz.test");
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
     let status = Command::new("go")
-        .current_dir(manifest.join("testdata/gotargets"))
-        .args(["test", "-c", "-fuzz", TARGET, "-o"])
+        .current_dir(manifest.join(dir))
+        .args(["test", "-c", "-fuzz", target, "-o"])
         .arg(&out)
         .arg(".")
         .status()
         .expect("the go tool runs");
     assert!(status.success());
     out
+}
+
+/// The binaries of growing counter counts (bench/worker/*), each with target FuzzRun.
+const SIZES: [&str; 3] = ["small", "medium", "large"];
+const SIZED_TARGET: &str = "FuzzRun";
+
+fn sized_binary(size: &str) -> PathBuf {
+    go_test_c(
+        &format!("bench/worker/{size}"),
+        SIZED_TARGET,
+        &format!("bench-{size}.test"),
+    )
+}
+
+/// CPU time (user + system) this process has used, all threads.
+fn process_cpu() -> Duration {
+    // SAFETY: getrusage fills the zeroed struct.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_SELF, &mut usage);
+        usage
+    };
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    tv(usage.ru_utime) + tv(usage.ru_stime)
+}
+
+/// For each binary of [`SIZES`]: interleaved runs/s of both hosts and the ratio, and each
+/// host's CPU time per run, the medians of `rounds` rounds.
+fn counter_sweep(quick: bool) {
+    let (rounds, block) = if quick { (3, 200) } else { (21, 1000) };
+    for size in SIZES {
+        let binary = sized_binary(size);
+        let cache = tempfile::tempdir().unwrap();
+        let mut minimal = Minimal::start_target(&binary, cache.path(), SIZED_TARGET);
+        let mut worker = Worker::start(WorkerOptions::new(&binary, SIZED_TARGET)).unwrap();
+        let counters = ours(&mut worker, 0);
+        let (mut m_rates, mut o_rates, mut ratios, mut m_cpu, mut o_cpu) =
+            (vec![], vec![], vec![], vec![], vec![]);
+        for round in 0..rounds {
+            let mut time_minimal = || {
+                let (t, c) = (Instant::now(), process_cpu());
+                for i in 0..block {
+                    minimal.run(ENTRIES[i % 2]);
+                }
+                let per = (process_cpu() - c).as_secs_f64() / block as f64;
+                (block as f64 / t.elapsed().as_secs_f64(), per)
+            };
+            let mut time_ours = || {
+                let (t, c) = (Instant::now(), process_cpu());
+                for i in 0..block {
+                    black_box(ours(&mut worker, i));
+                }
+                let per = (process_cpu() - c).as_secs_f64() / block as f64;
+                (block as f64 / t.elapsed().as_secs_f64(), per)
+            };
+            let ((m, mc), (o, oc)) = if round % 2 == 0 {
+                let m = time_minimal();
+                (m, time_ours())
+            } else {
+                let o = time_ours();
+                (time_minimal(), o)
+            };
+            m_rates.push(m);
+            o_rates.push(o);
+            ratios.push(o / m);
+            m_cpu.push(mc * 1e6);
+            o_cpu.push(oc * 1e6);
+        }
+        println!(
+            "counters {counters:>6} ({size}): minimal {:>7.0} runs/s, gofuzz-shm {:>7.0} runs/s, \
+             ratio {:.3}; host CPU per run: minimal {:.1} us, gofuzz-shm {:.1} us ({rounds} \
+             rounds of {block})",
+            median(m_rates),
+            median(o_rates),
+            median(ratios),
+            median(m_cpu),
+            median(o_cpu)
+        );
+        drop(minimal);
+        worker.stop().unwrap();
+    }
+}
+
+/// Only our host's runs on one binary: what callgrind profiles.
+fn profile(size: &str, runs: usize) {
+    let binary = sized_binary(size);
+    let mut worker = Worker::start(WorkerOptions::new(&binary, SIZED_TARGET)).unwrap();
+    let mut lit = 0;
+    for i in 0..runs {
+        lit += ours(&mut worker, i).min(1);
+    }
+    worker.stop().unwrap();
+    println!("profile: {runs} runs on {size} ({lit} with counters)");
 }
 
 /// The minimal host: spawn with fds 3/4/5, then per input write the entry, write a fixed
@@ -63,6 +168,10 @@ impl Minimal {
         b"{\"Fuzz\":{\"Timeout\":0,\"Limit\":0,\"Warmup\":true,\"CoverageData\":null}}\n";
 
     fn start(binary: &Path, cache: &Path) -> Minimal {
+        Minimal::start_target(binary, cache, TARGET)
+    }
+
+    fn start_target(binary: &Path, cache: &Path, target: &str) -> Minimal {
         let mem = SharedMem::create(gofuzz_shm::GO_WORKER_VALUE_CAPACITY).unwrap();
         let (in_r, in_w) = pipe();
         let (out_r, out_w) = pipe();
@@ -84,7 +193,7 @@ impl Minimal {
             .arg("-test.fuzzworker")
             .arg("-test.paniconexit0")
             .arg(cache_arg)
-            .arg(format!("-test.fuzz=^{TARGET}$"))
+            .arg(format!("-test.fuzz=^{target}$"))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null());
@@ -234,6 +343,17 @@ fn pin_to_one_cpu() -> Option<usize> {
 }
 
 fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "profile") {
+        let size = args.get(i + 1).map_or("large", String::as_str);
+        let runs = args
+            .get(i + 2)
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(20000);
+        pin_to_one_cpu();
+        profile(size, runs);
+        return;
+    }
     let pinned = pin_to_one_cpu();
     let binary = build_binary();
     let cache = tempfile::tempdir().unwrap();
@@ -282,4 +402,5 @@ fn main() {
     );
     drop(minimal);
     worker.stop().unwrap();
+    counter_sweep(std::env::var_os("GOFUZZ_SHM_BENCH_QUICK").is_some());
 }

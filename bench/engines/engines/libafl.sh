@@ -1,0 +1,25 @@
+# Engine: `gofuzz-shm fuzz`, the project's LibAFL fuzzer (issue 18), on the one CPU run.sh
+# gives the run. The five functions and the variables they see are documented in gotest.sh.
+
+engine_check() {
+	"$GOFUZZSHM" fuzz --help >/dev/null 2>&1 ||
+		{ echo "gofuzz-shm fuzz is not in this tree yet"; return 1; }
+}
+
+engine_prepare() { :; }
+
+# Stops at the first failure (its default), or when the budget is spent.
+engine_run() {
+	"$GOFUZZSHM" fuzz --bin "$BIN" --target "$TARGET" --cores "$CPU" --time "${BUDGET}s" \
+		--seed "$SEED" --corpus "$OUT/corpus" --crash-dir "$OUT/crashers" \
+		"$WD/testdata/fuzz/$TARGET"
+}
+
+# The final summary's total of executions ("executions: N" or "runs: N"; adjust to its format).
+engine_execs() {
+	sed -n 's/.*\(executions\|runs\|execs\)[:=] *\([0-9]*\).*/\2/p' "$OUT/log" | tail -n 1
+}
+
+# Go corpus files, as Go writes them.
+engine_corpus() { echo "$OUT/corpus"; }
+engine_crashers() { echo "$OUT/crashers"; }
