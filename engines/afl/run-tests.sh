@@ -166,14 +166,14 @@ short=$(cat "$out/short-crash")
 [[ $short == fatal* ]] && [ "${#short}" -lt 20 ] || fail "afl-tmin kept ${#short} bytes: $short"
 check_clean tmin
 
-case_ "fuzz: afl-fuzz finds the bug from a partial record (the length and body checks), guided by Go's counters"
+case_ "fuzz: afl-fuzz finds the bug from a partial record; the crash reproduces in go test"
 mkdir -p "$out/seeds"
-printf 'REC!k' >"$out/seeds/start"
+printf 'REC!k\x05' >"$out/seeds/start"
 run fuzz env AFL_BENCH_UNTIL_CRASH=1 timeout -s INT 600 afl-fuzz -s 1 -i seeds -o findings \
     -V 300 -- ./deep
 crashes=("$out"/findings/default/crashes/id*)
 [ -e "${crashes[0]}" ] || fail "afl-fuzz found no crash: $(tail -20 "$out/fuzz.log")"
-run fuzz-go ./deep -go_crashers=fuzz-crashers findings/default/crashes/id*
+run fuzz-go ./deep -go_crashers=fuzz-crashers "${crashes[@]}"
 [ "$rc" = 1 ] && [[ $log == *"index out of range"* ]] || fail "the crash does not fail in Go: $log"
 entries=("$out"/fuzz-crashers/*)
 entry=$(basename "${entries[0]}")
