@@ -119,7 +119,9 @@ pub fn main(args: &BuildArgs) -> Result<u8> {
         args.output.display(),
         args.target,
         size as f64 / (1 << 20) as f64,
-        engine.usage.replace("{out}", &args.output.display().to_string()),
+        engine
+            .usage
+            .replace("{out}", &args.output.display().to_string()),
     );
     Ok(0)
 }
