@@ -542,6 +542,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, clap::E
 }
 
 pub struct FuzzArgs {
+    pub types: Option<String>,
     pub pkg: Option<PathBuf>,
     pub bin: Option<PathBuf>,
     pub target: String,
@@ -608,6 +609,10 @@ fn fuzz_command() -> Command {
                 .required(true)
                 .help("The fuzz target, e.g. FuzzParse"),
         )
+        .arg(Arg::new("types").long("types").value_name("TYPES").help(
+            "The target's argument types, e.g. string,int64 (default: discovered with \
+                     --pkg, else those of the first seed, else []byte)",
+        ))
         .arg(
             Arg::new("cores")
                 .long("cores")
@@ -705,6 +710,7 @@ fn fuzz_command() -> Command {
 fn fuzz_args(m: &ArgMatches) -> FuzzArgs {
     let path = |id: &str| m.get_one::<PathBuf>(id).cloned();
     FuzzArgs {
+        types: m.get_one::<String>("types").cloned(),
         pkg: path("pkg"),
         bin: path("bin"),
         target: m.get_one::<String>("target").expect("required").clone(),

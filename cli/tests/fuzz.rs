@@ -149,6 +149,44 @@ fn finds_a_process_killing_bug_and_a_string_bug_on_two_cores() {
     );
 }
 
+/// A target of several typed arguments, found through the signature discovered with --pkg.
+#[test]
+fn finds_a_bug_in_a_typed_target() {
+    if !have_go() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = cli()
+        .current_dir(dir.path())
+        .args(["fuzz", "--pkg"])
+        .arg(targets_dir())
+        .args([
+            "--target",
+            "FuzzTyped",
+            "--cores",
+            "0,1",
+            "--seed",
+            "1",
+            "--time",
+            "600s",
+        ])
+        .output()
+        .unwrap();
+    let ran = ran(out);
+    eprintln!("{}", ran.stderr);
+    assert_eq!(ran.code, 1, "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains("FuzzTyped(string,int64)"),
+        "{}",
+        ran.stderr
+    );
+    assert!(ran.stderr.contains("planted bug: typed"), "{}", ran.stderr);
+    let crashers = files_in(&dir.path().join("crashers"));
+    let entry = String::from_utf8(std::fs::read(&crashers[0]).unwrap()).unwrap();
+    assert!(entry.starts_with("go test fuzz v1\nstring(\"go"), "{entry}");
+    assert!(entry.contains("\nint64("), "{entry}");
+}
+
 /// The final summary's inputs/s.
 fn inputs_per_second(stderr: &str) -> f64 {
     let line = stderr

@@ -22,9 +22,9 @@ use libafl_bolts::shmem::unix_shmem::UnixShMem;
 use libafl_bolts::tuples::{tuple_list, Handled};
 
 use super::control::{Control, Ended, Slot};
-use super::seeds::Mapping;
 use super::signals;
 use crate::names::write_corpus_file;
+use gofuzz_shm::signature::Signature;
 
 pub type State =
     StdState<InMemoryCorpus<BytesInput>, BytesInput, StdRand, InMemoryCorpus<BytesInput>>;
@@ -37,7 +37,7 @@ pub struct Plan {
     pub workdir: Option<PathBuf>,
     pub timeout: Duration,
     pub seeds: Vec<Vec<u8>>,
-    pub mapping: Mapping,
+    pub signature: Signature,
     pub corpus_dir: Option<PathBuf>,
     pub crash_dir: PathBuf,
     pub keep_going: bool,
@@ -83,7 +83,7 @@ fn fuzz(
 
     // The map's size is Go's counter count, known after one run: warm up on the seeds (or
     // an empty input).
-    let mut mapping = plan.mapping;
+    let mut mapping = plan.signature.clone();
     let mut warmup: Vec<Vec<u8>> = Vec::new();
     for bytes in plan.seeds.iter().map(Vec::as_slice).chain([&b""[..]]) {
         let mut entry = Vec::new();
@@ -174,11 +174,10 @@ fn fuzz(
 
 /// A warmup failure, with a hint when Go refused the arguments' types.
 fn explain_warmup(text: &str) -> String {
-    if text.contains("Call using") || text.contains("as type") {
+    if gofuzz_shm::signature::call_mismatch(text).is_some() {
         format!(
-            "{text}\nThe target's arguments are not one []byte or one string: give a seed \
-             (testdata/fuzz/<FuzzName>/ or a SEED_DIR) so their type is known; typed targets \
-             of several arguments are not fuzzed yet"
+            "{text}\nThe target's argument types are not the ones assumed: give --types, \
+             or --pkg to discover them, or a seed of the target"
         )
     } else {
         text.to_owned()
@@ -214,7 +213,7 @@ fn report_failure(plan: &Plan, slot: &Slot, failure: &Failure) -> Result<(), Str
 fn save_new_inputs<OT>(
     plan: &Plan,
     state: &State,
-    executor: &mut GoExecutor<Mapping, OT>,
+    executor: &mut GoExecutor<Signature, OT>,
     saved: usize,
 ) -> Result<usize, String> {
     let count = state.corpus().count();

@@ -84,7 +84,20 @@ pub fn main(args: &FuzzArgs) -> Result<u8> {
             .map_err(|e| CliError::file("create directory", corpus, e))?;
         dirs.push((corpus.clone(), true));
     }
-    let seeds = seeds::load(&dirs)?;
+    let known = if let Some(types) = &args.types {
+        Some(
+            gofuzz_shm::signature::Signature::parse(types)
+                .map_err(|e| CliError::new(format!("--types: {e}")))?,
+        )
+    } else if let Some(pkg) = &args.pkg {
+        Some(
+            gofuzz_shm::signature::Signature::discover(pkg, &args.target)
+                .map_err(|e| CliError::new(format!("--pkg {}: {e}", pkg.display())))?,
+        )
+    } else {
+        None
+    };
+    let seeds = seeds::load(&dirs, known)?;
     for (path, why) in &seeds.skipped {
         eprintln!("gofuzz-shm fuzz: skipping seed {}: {why}", path.display());
     }
@@ -110,7 +123,7 @@ pub fn main(args: &FuzzArgs) -> Result<u8> {
         workdir,
         timeout: args.timeout,
         seeds: seeds.inputs,
-        mapping: seeds.mapping,
+        signature: seeds.signature.clone(),
         corpus_dir: args.corpus.clone(),
         crash_dir: args.crash_dir.clone(),
         keep_going: args.keep_going,
@@ -124,9 +137,10 @@ pub fn main(args: &FuzzArgs) -> Result<u8> {
     };
     let control = Control::new().map_err(|e| CliError::new(format!("map memory: {e}")))?;
     eprintln!(
-        "gofuzz-shm fuzz: {} on {clients} core(s) ({}), {} seed(s), seed {seed}, LLMP broker on \
-         127.0.0.1:{port}{}",
+        "gofuzz-shm fuzz: {}({}) on {clients} core(s) ({}), {} seed(s), seed {seed}, LLMP broker \
+         on 127.0.0.1:{port}{}",
         args.target,
+        plan.signature,
         args.cores,
         plan.seeds.len(),
         args.remote_broker

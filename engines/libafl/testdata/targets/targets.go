@@ -69,3 +69,10 @@ func Deep(b []byte) int {
 	}
 	return 8
 }
+
+// Typed panics when n is over 1000 and s starts with "go".
+func Typed(s string, n int64) {
+	if n > 1000 && len(s) >= 2 && s[0] == 'g' && s[1] == 'o' {
+		panic("planted bug: typed")
+	}
+}
