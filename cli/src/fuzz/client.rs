@@ -6,7 +6,9 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use gofuzz_shm::worker::{Outcome, Worker, WorkerOptions};
-use gofuzz_shm_libafl::{counters_observer, CleanShMemProvider, EntryEncoder, Failure, GoExecutor};
+use gofuzz_shm_libafl::{
+    counters_observer, CleanShMemProvider, EntryEncoder, Failure, GoExecutor, GoMutatorStage,
+};
 use libafl::corpus::{Corpus, InMemoryCorpus};
 use libafl::events::{LlmpEventManager, SendExiting};
 use libafl::feedback_or_fast;
@@ -29,6 +31,11 @@ use gofuzz_shm::signature::Signature;
 pub type State =
     StdState<InMemoryCorpus<BytesInput>, BytesInput, StdRand, InMemoryCorpus<BytesInput>>;
 pub type Manager = LlmpEventManager<(), BytesInput, State, UnixShMem, CleanShMemProvider>;
+
+/// Mutations per Go fuzz burst: large enough that the burst's fixed cost (one message each
+/// way) is small beside Go's per-input cost, small enough that LibAFL's stages get their turn
+/// and a `--runs` budget is not overshot by much.
+const GO_BURST: u64 = 1000;
 
 /// What every client does, decided by the parent before the fork.
 pub struct Plan {
@@ -130,9 +137,16 @@ fn fuzz(
     // LibAFL's havoc stacks up to 2^7 mutations per input, which scrambles the short inputs
     // Go targets take; up to 2^3 found FuzzFrame's bug in a median of 19k runs over five
     // seeds, against 128k with 2^7 and 23k with 2^1 (engines/libafl/tests/executor.rs).
-    let mut stages = tuple_list!(StdMutationalStage::new(
-        HavocScheduledMutator::with_max_stack_pow(havoc_mutations(), 3)
-    ));
+    // Beside havoc, Go's own mutator in the worker: a burst of up to GO_BURST mutations per
+    // scheduled input runs at Go's speed (no round trip per input), knows the arguments'
+    // types, and hands LibAFL the input it rebuilt when a mutation lit new counters.
+    let mut stages = tuple_list!(
+        StdMutationalStage::new(HavocScheduledMutator::with_max_stack_pow(
+            havoc_mutations(),
+            3
+        )),
+        GoMutatorStage::new(GO_BURST),
+    );
     loop {
         let failures = executor.take_failures();
         let found = !failures.is_empty();
