@@ -553,6 +553,7 @@ pub struct FuzzArgs {
     pub corpus: Option<PathBuf>,
     pub crash_dir: PathBuf,
     pub keep_going: bool,
+    pub no_cmp: bool,
     pub timeout: Duration,
     pub max_len: usize,
     pub broker_port: Option<u16>,
@@ -655,6 +656,10 @@ fn fuzz_command() -> Command {
                 .default_value("crashers"),
         )
         .arg(flag(
+            "no-cmp",
+            "With --pkg: build without the comparison hooks (no input-to-state stage)",
+        ))
+        .arg(flag(
             "keep-going",
             "Do not stop at the first failure: save every failing input and go on",
         ))
@@ -721,6 +726,7 @@ fn fuzz_args(m: &ArgMatches) -> FuzzArgs {
         corpus: path("corpus"),
         crash_dir: path("crash-dir").expect("has a default"),
         keep_going: m.get_flag("keep-going"),
+        no_cmp: m.get_flag("no-cmp"),
         timeout: *m.get_one::<Duration>("timeout").expect("has a default"),
         max_len: *m.get_one::<usize>("max-len").expect("has a default"),
         broker_port: m.get_one::<u16>("broker-port").copied(),

@@ -561,3 +561,46 @@ fn usage_errors_are_status_2() {
     assert_eq!(ran.code, 2, "{}", ran.stderr);
     assert!(ran.stderr.contains("cannot listen"), "{}", ran.stderr);
 }
+
+/// Input-to-state: FuzzToken's 21-byte token lights no counter until it is whole, so only the
+/// comparisons (the hooked build `--pkg` makes) find it. Same seed, same budget: found with
+/// them, not without (`--no-cmp`).
+#[test]
+fn comparisons_find_an_exact_token_that_coverage_alone_does_not() {
+    if !have_go() {
+        return;
+    }
+    let run = |extra: &[&str]| {
+        let dir = tempfile::tempdir().unwrap();
+        let out = cli()
+            .current_dir(dir.path())
+            .args(["fuzz", "--pkg"])
+            .arg(targets_dir())
+            .args(["--target", "FuzzToken", "--cores", "0", "--seed", "1"])
+            .args(["--runs", "100000", "--time", "600s"])
+            .args(extra)
+            .output()
+            .unwrap();
+        let ran = ran(out);
+        eprintln!("FuzzToken {extra:?}:\n{}", ran.stderr);
+        let crashers = files_in(&dir.path().join("crashers"))
+            .iter()
+            .map(|f| String::from_utf8(std::fs::read(f).unwrap()).unwrap())
+            .collect::<Vec<_>>();
+        (ran, crashers)
+    };
+    let (with, crashers) = run(&[]);
+    assert_eq!(with.code, 1, "{}", with.stderr);
+    assert!(
+        with.stderr.contains("planted bug: token"),
+        "{}",
+        with.stderr
+    );
+    assert!(
+        crashers[0].starts_with("go test fuzz v1\nstring(\"gofuzz-shm-token-7421"),
+        "{crashers:?}"
+    );
+    let (without, crashers) = run(&["--no-cmp"]);
+    assert_eq!(without.code, 0, "{}", without.stderr);
+    assert!(crashers.is_empty(), "{}", without.stderr);
+}

@@ -5,9 +5,11 @@ use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
+use gofuzz_shm::cmp::{self, CmpRing};
 use gofuzz_shm::worker::{Outcome, Worker, WorkerOptions};
 use gofuzz_shm_libafl::{
-    counters_observer, CleanShMemProvider, EntryEncoder, Failure, GoExecutor, GoMutatorStage,
+    counters_observer, CleanShMemProvider, EntryEncoder, Failure, GoCmpObserver, GoExecutor,
+    GoMutatorStage, GoTracingStage,
 };
 use libafl::corpus::{Corpus, InMemoryCorpus};
 use libafl::events::{LlmpEventManager, SendExiting};
@@ -15,9 +17,9 @@ use libafl::feedback_or_fast;
 use libafl::feedbacks::{CrashFeedback, MaxMapFeedback, TimeoutFeedback};
 use libafl::fuzzer::{Evaluator, Fuzzer, StdFuzzer};
 use libafl::inputs::BytesInput;
-use libafl::mutators::{havoc_mutations, HavocScheduledMutator};
+use libafl::mutators::{havoc_mutations, HavocScheduledMutator, I2SRandReplace};
 use libafl::schedulers::QueueScheduler;
-use libafl::stages::StdMutationalStage;
+use libafl::stages::{IfStage, StdMutationalStage};
 use libafl::state::{HasCorpus, HasExecutions, HasMaxSize, StdState};
 use libafl_bolts::rands::StdRand;
 use libafl_bolts::shmem::unix_shmem::UnixShMem;
@@ -48,6 +50,8 @@ pub struct Plan {
     pub corpus_dir: Option<PathBuf>,
     pub crash_dir: PathBuf,
     pub keep_going: bool,
+    /// The binary records comparisons (built with the hook object): add input-to-state.
+    pub cmp: bool,
     pub deadline: Option<Instant>,
     pub runs: Option<u64>,
     pub seed: u64,
@@ -86,6 +90,15 @@ fn fuzz(
     let mut options = WorkerOptions::new(&plan.binary, &plan.target);
     options.timeout = plan.timeout;
     options.dir.clone_from(&plan.workdir);
+    // A ring per client, for its own worker; without hooks it stays empty and the
+    // input-to-state stage skips every input.
+    let ring = if plan.cmp {
+        let ring = CmpRing::new(cmp::DEFAULT_SLOTS).map_err(|e| e.to_string())?;
+        cmp::attach(&ring, &mut options);
+        Some(ring)
+    } else {
+        None
+    };
     let mut worker = Worker::start(options).map_err(|e| e.to_string())?;
 
     // The map's size is Go's counter count, known after one run: warm up on the seeds (or
@@ -113,7 +126,11 @@ fn fuzz(
     state.set_max_size(plan.max_len);
     let mut fuzzer = StdFuzzer::new(QueueScheduler::new(), feedback, objective);
     let handle = counters.handle();
-    let mut executor = GoExecutor::new(worker, mapping, tuple_list!(counters), handle)
+    let comparisons = match ring {
+        Some(ring) => GoCmpObserver::new("go-cmp", ring),
+        None => GoCmpObserver::disabled("go-cmp"),
+    };
+    let mut executor = GoExecutor::new(worker, mapping, tuple_list!(counters, comparisons), handle)
         .halt_on_failure(!plan.keep_going);
 
     for seed in &plan.seeds {
@@ -140,12 +157,24 @@ fn fuzz(
     // Beside havoc, Go's own mutator in the worker: a burst of up to GO_BURST mutations per
     // scheduled input runs at Go's speed (no round trip per input), knows the arguments'
     // types, and hands LibAFL the input it rebuilt when a mutation lit new counters.
+    let with_cmp = plan.cmp;
     let mut stages = tuple_list!(
         StdMutationalStage::new(HavocScheduledMutator::with_max_stack_pow(
             havoc_mutations(),
             3
         )),
         GoMutatorStage::new(GO_BURST),
+        // Input-to-state: the current input's comparisons, then operands found in the input
+        // replaced by what they were compared with (exact strings, magic numbers).
+        IfStage::new(
+            move |_: &mut _, _: &mut _, _: &mut _, _: &mut _| Ok(with_cmp),
+            tuple_list!(
+                GoTracingStage,
+                StdMutationalStage::new(HavocScheduledMutator::new(tuple_list!(
+                    I2SRandReplace::new()
+                ))),
+            ),
+        ),
     );
     loop {
         let failures = executor.take_failures();

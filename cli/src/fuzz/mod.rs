@@ -64,10 +64,12 @@ pub fn main(args: &FuzzArgs) -> Result<u8> {
 
     // The binary, and the directory the worker runs in (Go runs tests in the package's).
     let built;
+    let mut cmp = false;
     let (binary, workdir) = match (&args.pkg, &args.bin) {
         (Some(pkg), _) => {
             eprintln!("gofuzz-shm fuzz: building {} ...", pkg.display());
-            built = build::go_test_c(pkg, &args.target)?;
+            built = build::go_test_c(pkg, &args.target, !args.no_cmp)?;
+            cmp = built.hooks;
             (built.path.clone(), Some(absolute(pkg)?))
         }
         (None, Some(bin)) => (absolute(bin)?, None),
@@ -127,6 +129,7 @@ pub fn main(args: &FuzzArgs) -> Result<u8> {
         corpus_dir: args.corpus.clone(),
         crash_dir: args.crash_dir.clone(),
         keep_going: args.keep_going,
+        cmp,
         deadline: args.time.map(|t| started + t),
         runs: args.runs,
         seed,

@@ -76,3 +76,12 @@ func Typed(s string, n int64) {
 		panic("planted bug: typed")
 	}
 }
+
+// Token panics on a string that starts with an exact 21-byte token: no coverage counter
+// lights up for a partial match, so only input-to-state (the compared operand copied into
+// the input) finds it.
+func Token(s string) {
+	if len(s) >= 21 && s[:21] == "gofuzz-shm-token-7421" {
+		panic("planted bug: token")
+	}
+}

@@ -32,3 +32,9 @@ func FuzzTyped(f *testing.F) {
 		Typed(s, n)
 	})
 }
+
+func FuzzToken(f *testing.F) {
+	f.Fuzz(func(t *testing.T, s string) {
+		Token(s)
+	})
+}
