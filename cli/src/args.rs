@@ -544,6 +544,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, clap::E
 }
 
 pub struct FuzzArgs {
+    pub types: Option<String>,
     pub pkg: Option<PathBuf>,
     pub bin: Option<PathBuf>,
     pub target: String,
@@ -554,6 +555,7 @@ pub struct FuzzArgs {
     pub corpus: Option<PathBuf>,
     pub crash_dir: PathBuf,
     pub keep_going: bool,
+    pub no_cmp: bool,
     pub timeout: Duration,
     pub max_len: usize,
     pub broker_port: Option<u16>,
@@ -610,6 +612,10 @@ fn fuzz_command() -> Command {
                 .required(true)
                 .help("The fuzz target, e.g. FuzzParse"),
         )
+        .arg(Arg::new("types").long("types").value_name("TYPES").help(
+            "The target's argument types, e.g. string,int64 (default: discovered with \
+                     --pkg, else those of the first seed, else []byte)",
+        ))
         .arg(
             Arg::new("cores")
                 .long("cores")
@@ -651,6 +657,10 @@ fn fuzz_command() -> Command {
                 .long("crash-dir")
                 .default_value("crashers"),
         )
+        .arg(flag(
+            "no-cmp",
+            "With --pkg: build without the comparison hooks (no input-to-state stage)",
+        ))
         .arg(flag(
             "keep-going",
             "Do not stop at the first failure: save every failing input and go on",
@@ -707,6 +717,7 @@ fn fuzz_command() -> Command {
 fn fuzz_args(m: &ArgMatches) -> FuzzArgs {
     let path = |id: &str| m.get_one::<PathBuf>(id).cloned();
     FuzzArgs {
+        types: m.get_one::<String>("types").cloned(),
         pkg: path("pkg"),
         bin: path("bin"),
         target: m.get_one::<String>("target").expect("required").clone(),
@@ -717,6 +728,7 @@ fn fuzz_args(m: &ArgMatches) -> FuzzArgs {
         corpus: path("corpus"),
         crash_dir: path("crash-dir").expect("has a default"),
         keep_going: m.get_flag("keep-going"),
+        no_cmp: m.get_flag("no-cmp"),
         timeout: *m.get_one::<Duration>("timeout").expect("has a default"),
         max_len: *m.get_one::<usize>("max-len").expect("has a default"),
         broker_port: m.get_one::<u16>("broker-port").copied(),
