@@ -38,6 +38,19 @@ require_rust_toolchain() {
 # go_required: whether a missing Go toolchain must fail the run (CI) rather than skip loudly.
 go_required() { [ "${GOFUZZSHM_REQUIRE_GO:-}" = 1 ] || [ "${CI:-}" = true ]; }
 
+# engine_tool COMMAND HOW-TO-INSTALL: whether an engine's tool (clang-19, afl-fuzz) is there.
+# Missing, it fails the run under CI (CI=true, GOFUZZSHM_REQUIRE_GO=1 or
+# GOFUZZSHM_REQUIRE_ENGINES=1); elsewhere it says loudly that the engine was NOT tested and
+# returns 1, so the caller exits 0 without pretending to have tested anything.
+engine_tool() {
+	command -v "$1" >/dev/null 2>&1 && return 0
+	if go_required || [ "${GOFUZZSHM_REQUIRE_ENGINES:-}" = 1 ]; then
+		fail "'$1' is not installed, and this test needs it: $2"
+	fi
+	printf '\n*** SKIPPED: no %s, so this engine was NOT tested. %s ***\n\n' "$1" "$2"
+	return 1
+}
+
 # contains TEXT FIXED-STRING: whether TEXT contains the string (no pipe, no regex).
 contains() { [[ $1 == *"$2"* ]]; }
 

@@ -24,16 +24,10 @@ rm -rf "$out"
 mkdir -p "$out"
 export GOWORK=off GOTOOLCHAIN=local
 
-fail() { printf '\nAFL++ TEST FAILED: %s\n' "$*" >&2; exit 1; }
-case_() { printf '\n== [%s] %s\n' "$(date -u +%H:%M:%S)" "$*"; }
-
-if ! command -v afl-fuzz >/dev/null 2>&1; then
-    if [ "${CI:-}" = true ] || [ "${GOFUZZSHM_REQUIRE_GO:-}" = 1 ] || [ "${GOFUZZSHM_REQUIRE_ENGINES:-}" = 1 ]; then
-        fail "no afl-fuzz: install AFL++ (Debian: apt-get install afl++)"
-    fi
-    printf '\n*** SKIPPED: no afl-fuzz — AFL++ was NOT tested. apt-get install afl++ ***\n\n'
-    exit 0
-fi
+# shellcheck source=../../scripts/lib.sh
+source "$root/scripts/lib.sh"
+case_() { phase "$*"; }
+engine_tool afl-fuzz "install AFL++ (Debian: apt-get install afl++)" || exit 0
 
 "$CARGO" build --quiet --release --lib
 "$CARGO" build --quiet --release -p gofuzz-shm-cli
@@ -83,6 +77,18 @@ run() {
     log=$(cat "$out/$name.log")
 }
 
+# go_reproduces TARGET ENTRY TEXT: `go test -run=TARGET/<name>` fails with TEXT once the Go
+# corpus file ENTRY is in the package's testdata/fuzz/TARGET/.
+go_reproduces() {
+    local name gotest rc=0
+    name=$(basename "$2")
+    mkdir -p "$pkg/testdata/fuzz/$1"
+    cp "$2" "$pkg/testdata/fuzz/$1/$name"
+    gotest=$(cd "$pkg" && go test -count=1 -run="$1/$name" . 2>&1) || rc=$?
+    rm -rf "$pkg/testdata/fuzz"
+    [ "$rc" != 0 ] && [[ $gotest == *"$3"* ]] || fail "go test -run=$1/$name did not fail with '$3': $gotest"
+}
+
 case_ "build"
 "$gofuzz_shm" build --engine afl --target FuzzMisbehave --pkg "$pkg" -o "$out/misbehave"
 "$gofuzz_shm" build --engine afl --target FuzzDeep --pkg "$pkg" -o "$out/deep"
@@ -113,15 +119,7 @@ for f in "$out"/crashers/*; do
     [[ $(cat "$f") == *'fatal: no'* ]] && fatal_entry=$f
 done
 [ -n "$fatal_entry" ] || fail "no Go corpus file holds the fatal input"
-name=$(basename "$fatal_entry")
-mkdir -p "$pkg/testdata/fuzz/FuzzMisbehave"
-cp "$fatal_entry" "$pkg/testdata/fuzz/FuzzMisbehave/$name"
-set +e
-gotest=$(cd "$pkg" && go test -count=1 -run="FuzzMisbehave/$name" . 2>&1)
-rc=$?
-set -e
-rm -rf "$pkg/testdata/fuzz"
-[ "$rc" != 0 ] && [[ $gotest == *"rejected input"* ]] || fail "go test did not reproduce: $gotest"
+go_reproduces FuzzMisbehave "$fatal_entry" "rejected input"
 check_clean files
 
 case_ "typed: (string, int64, bool) discovered from the package, engine bytes mapped to it"
@@ -176,15 +174,7 @@ crashes=("$out"/findings/default/crashes/id*)
 run fuzz-go ./deep -go_crashers=fuzz-crashers "${crashes[@]}"
 [ "$rc" = 1 ] && [[ $log == *"index out of range"* ]] || fail "the crash does not fail in Go: $log"
 entries=("$out"/fuzz-crashers/*)
-entry=$(basename "${entries[0]}")
-mkdir -p "$pkg/testdata/fuzz/FuzzDeep"
-cp "${entries[0]}" "$pkg/testdata/fuzz/FuzzDeep/"
-set +e
-gotest=$(cd "$pkg" && go test -count=1 -run="FuzzDeep/$entry" . 2>&1)
-rc=$?
-set -e
-rm -rf "$pkg/testdata/fuzz"
-[ "$rc" != 0 ] && [[ $gotest == *"index out of range"* ]] || fail "go test: $gotest"
+go_reproduces FuzzDeep "${entries[0]}" "index out of range"
 check_clean fuzz
 
 case_ "parallel: -M and -S"
