@@ -234,6 +234,8 @@ static uint64_t mix(uint64_t h, uint64_t v) {
     return h * 0xff51afd7ed558ccdull;
 }
 
+static void entry_of(struct cmp_entry *e, const shm_cmp_record_t *r);
+
 static void remember(const shm_cmp_record_t *r) {
     uint64_t h = mix(mix(r->kind, r->size), mix(r->a, r->b));
     if (r->kind == SHM_CMP_STR) {
@@ -243,20 +245,9 @@ static void remember(const shm_cmp_record_t *r) {
     h |= 1;
     if (seen[h % HASHES] == h) return;
     seen[h % HASHES] = h;
-    struct cmp_entry *e = &pool[pool_next];
+    entry_of(&pool[pool_next], r);
     pool_next = (pool_next + 1) % POOL;
     if (npool < POOL) npool++;
-    memset(e, 0, sizeof *e);
-    e->kind = (uint8_t)r->kind;
-    e->size = r->size;
-    e->a = r->a;
-    e->b = r->b;
-    if (r->kind == SHM_CMP_STR) {
-        e->alen = r->a_len;
-        e->blen = r->b_len;
-        memcpy(e->as, r->a_bytes, r->a_len);
-        memcpy(e->bs, r->b_bytes, r->b_len);
-    }
 }
 
 static void feed_int(const shm_cmp_record_t *r) {
@@ -290,10 +281,63 @@ static void feed_str(const shm_cmp_record_t *r) {
     __sanitizer_weak_hook_memcmp((void *)(uintptr_t)r->site, a, b, n, result);
 }
 
-static void take_comparisons(void) {
+/* The comparisons of recent inputs, by a hash of the input: libFuzzer mutates a corpus unit
+ * (run when it was added) and then, up to -mutate_depth times, the result it just ran, so the
+ * mutator mostly finds the very input it is given. One record per site (the last: a loop's
+ * final comparison), at most SITES. */
+#define INPUTS 256
+#define SITES 32
+struct cmp_input {
+    uint64_t hash;
+    size_t n;
+    struct cmp_entry e[SITES];
+    uint32_t site[SITES];
+};
+static struct cmp_input inputs[INPUTS];
+
+static uint64_t hash_bytes(const uint8_t *data, size_t size) {
+    uint64_t h = 0x84222325cbf29ce4ull ^ size;
+    for (size_t i = 0; i < size; i++) h = (h ^ data[i]) * 0x100000001b3ull;
+    return h | 1;
+}
+
+static void entry_of(struct cmp_entry *e, const shm_cmp_record_t *r) {
+    memset(e, 0, sizeof *e);
+    e->kind = (uint8_t)r->kind;
+    e->size = r->size;
+    e->a = r->a;
+    e->b = r->b;
+    if (r->kind == SHM_CMP_STR) {
+        e->alen = r->a_len;
+        e->blen = r->b_len;
+        memcpy(e->as, r->a_bytes, r->a_len);
+        memcpy(e->bs, r->b_bytes, r->b_len);
+    }
+}
+
+static void keep_for_input(uint64_t hash, const shm_cmp_record_t *records, size_t n) {
+    struct cmp_input *in = &inputs[hash % INPUTS];
+    in->hash = hash;
+    in->n = 0;
+    for (size_t i = 0; i < n; i++) {
+        const shm_cmp_record_t *r = &records[i];
+        if (r->kind == SHM_CMP_INT && r->a == r->b) continue;
+        size_t j = 0;
+        while (j < in->n && in->site[j] != r->site) j++;
+        if (j == in->n) {
+            if (in->n == SITES) continue;
+            in->n++;
+        }
+        in->site[j] = r->site;
+        entry_of(&in->e[j], r);
+    }
+}
+
+static void take_comparisons(const uint8_t *data, size_t size) {
     const shm_cmp_record_t *records;
     size_t n;
     if (shm_target_cmp(target, &records, &n) != SHM_OK) return;
+    keep_for_input(hash_bytes(data, size), records, n);
     for (size_t i = 0; i < n; i++) {
         const shm_cmp_record_t *r = &records[i];
         if (r->kind == SHM_CMP_INT) {
@@ -363,8 +407,16 @@ static size_t i2s(const struct cmp_entry *e, uint8_t *data, size_t size, size_t 
 
 size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsigned int seed) {
     rng_state = ((uint64_t)seed << 1) | 1;
-    if (cmp_on && npool > 0 && rnd() % 4 != 0) {
-        for (int tries = 0; tries < 8; tries++) {
+    if (cmp_on && rnd() % 4 != 0) {
+        /* The input's own comparisons first (exact input-to-state), then recent ones. */
+        const struct cmp_input *in = &inputs[hash_bytes(data, size) % INPUTS];
+        if (in->hash == hash_bytes(data, size) && in->n > 0) {
+            for (int tries = 0; tries < 8; tries++) {
+                size_t n = i2s(&in->e[rnd() % in->n], data, size, max_size);
+                if (n > 0) return n;
+            }
+        }
+        for (int tries = 0; npool > 0 && tries < 8; tries++) {
             size_t n = i2s(&pool[rnd() % npool], data, size, max_size);
             if (n > 0) return n;
         }
@@ -380,7 +432,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         exit(1);
     }
     if (r.verdict == SHM_VERDICT_OK) {
-        if (cmp_on) take_comparisons();
+        if (cmp_on) take_comparisons(data, size);
         if (blind)
             counters[0] = 1;
         else if (r.coverage_len == ncounters)
