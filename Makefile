@@ -10,7 +10,7 @@ EXAMPLE_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -Iinclude
 
 .PHONY: demo demo-fuzzer demo-region build test lint test-rust test-cli test-libafl check-header test-c \
 	test-go test-install examples fuzz fuzz-smoke clean test-go-releases test-go-oldest \
-	demo-libfuzzer test-libfuzzer test-afl
+	demo-libfuzzer test-libfuzzer test-afl test-libfuzzer-cmp
 
 demo: demo-libfuzzer
 
@@ -30,6 +30,12 @@ test-libfuzzer:
 # reproduces, -M/-S, SIGKILL of afl-fuzz (engines/afl/run-tests.sh).
 test-afl:
 	$(TIMEOUT) 1200 env CARGO="$(CARGO)" engines/afl/run-tests.sh
+
+# Comparison feedback with libFuzzer: with the Go comparison hooks libFuzzer finds a checksum
+# and an exact-string bug under three seeds, with --no-cmp it finds neither
+# (engines/libfuzzer/run-cmp-tests.sh).
+test-libfuzzer-cmp:
+	$(TIMEOUT) 900 env CARGO="$(CARGO)" engines/libfuzzer/run-cmp-tests.sh
 
 # examples/fuzzer (`make demo-fuzzer`, a fuzzer of its own in C on the worker API): builds the
 # library, the gofuzz-shm command, a Go fuzz target and a C fuzzer; with a fixed seed and
@@ -58,7 +64,8 @@ $(EXAMPLES)/%: examples/c/%.c build | $(EXAMPLES)
 # `make test` runs these one after another, each under a timestamped banner, so a long log
 # says what is running and how long each took. Add a new suite here (TEST_TARGETS += ...).
 TEST_TARGETS := lint test-rust check-header test-c test-go test-install examples fuzz-smoke \
-	demo-region demo-fuzzer test-go-oldest test-libfuzzer demo-libfuzzer test-afl test-cmp
+	demo-region demo-fuzzer test-go-oldest test-libfuzzer demo-libfuzzer test-afl test-cmp \
+	test-libfuzzer-cmp
 test:
 	@set -e; start=$$(date +%s); for t in $(TEST_TARGETS); do \
 		printf '\n######## [%s] make %s\n' "$$(date -u +%H:%M:%S)" "$$t"; \

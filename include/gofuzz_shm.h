@@ -481,6 +481,12 @@ typedef struct {
    * created when needed), or NULL (the default) for none.
    */
   const char *crashers_dir;
+  /**
+   * Collect the fuzz function's comparisons (`shm_target_cmp`): the target owns a
+   * comparison ring the worker writes into. Only a binary built with the comparison hooks
+   * (`gofuzz-shm build`) writes any. Default false.
+   */
+  bool cmp;
 } shm_target_options_t;
 
 /**
@@ -1146,6 +1152,18 @@ shm_status_t shm_target_run(shm_target_t *t,
                             const uint8_t *data,
                             size_t len,
                             shm_target_run_t *result);
+
+/**
+ * The comparisons the fuzz function made in the last `shm_target_run` that returned
+ * `SHM_VERDICT_OK`: `*records` receives them in the order it made them (none after any other
+ * verdict), `*count` how many. The array stays valid until the next call on the handle. The
+ * first two runs after start also hold Go's own comparisons after the fuzz function returned
+ * (see `shm_cmp_collect`); the start runs one of them.
+ *
+ * Errors: `SHM_ERR_NULL_ARG`; `SHM_ERR_INVALID_ARG` when the target was started without
+ * `opts->cmp`.
+ */
+shm_status_t shm_target_cmp(shm_target_t *t, const shm_cmp_record_t **records, size_t *count);
 
 /**
  * Number of Go coverage counters (0 when the binary has none, for a NULL handle, or while no

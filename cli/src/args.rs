@@ -96,6 +96,8 @@ pub struct BuildArgs {
     pub lib: Option<PathBuf>,
     /// Extra flags for `go test -c` (the seam for comparison hooks: -tags, -ldflags).
     pub go_flags: Vec<String>,
+    /// Leave the comparison hooks out.
+    pub no_cmp: bool,
 }
 
 pub struct InspectArgs {
@@ -220,6 +222,15 @@ fn build_command() -> Command {
                 .action(ArgAction::Append)
                 .allow_hyphen_values(true)
                 .help("An extra flag for `go test -c` (repeatable), e.g. --go-flag=-tags=x"),
+        )
+        .arg(
+            Arg::new("no-cmp")
+                .long("no-cmp")
+                .action(ArgAction::SetTrue)
+                .help(
+                    "Leave out comparison feedback (by default the Go comparison hooks are \
+                     linked where the toolchain supports them: linux/amd64, Go 1.20 or later)",
+                ),
         )
 }
 
@@ -538,6 +549,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, clap::E
                 .get_many::<String>("go-flag")
                 .map(|v| v.cloned().collect())
                 .unwrap_or_default(),
+            no_cmp: m.get_flag("no-cmp"),
         }),
         other => unreachable!("subcommand {other} is not defined"),
     })

@@ -19,6 +19,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use gofuzz_shm::cmp;
 use gofuzz_shm::signature::Signature;
 
 use crate::args::BuildArgs;
@@ -37,6 +38,9 @@ struct Engine {
     link_flags: &'static [&'static str],
     /// What to tell the user once OUT is built.
     usage: &'static str,
+    /// Whether the adapter feeds Go's comparisons to the engine (then the Go comparison hooks
+    /// are linked by default).
+    comparisons: bool,
 }
 
 const ENGINES: &[Engine] = &[
@@ -44,6 +48,7 @@ const ENGINES: &[Engine] = &[
         name: "libfuzzer",
         source: include_str!("../../engines/libfuzzer/harness.c"),
         link_flags: &["-fsanitize=fuzzer"],
+        comparisons: true,
         usage: "a libFuzzer binary: run it as any libFuzzer target, e.g. `{out} \
                 -max_total_time=60 corpus/`; Go corpus files of failures go beside the \
                 artifacts, or into -go_crashers=DIR",
@@ -52,6 +57,7 @@ const ENGINES: &[Engine] = &[
         name: "afl",
         source: include_str!("../../engines/afl/forkserver.c"),
         link_flags: &[],
+        comparisons: false,
         usage: "an AFL++ target with its own forkserver: `afl-fuzz -i seeds -o findings -- \
                 {out}`; `{out} -go_crashers=DIR findings/default/crashes/id*` writes Go \
                 corpus files of AFL's crashes",
@@ -76,7 +82,26 @@ pub fn main(args: &BuildArgs) -> Result<u8> {
         .map_err(|e| CliError::new(format!("create a temporary directory: {e}")))?;
     let dir = work.path();
     let go_test = dir.join("go.test");
-    build_go_test(args, &go_test)?;
+    let hooks = if engine.comparisons {
+        comparison_hooks(args, &cc)?
+    } else {
+        eprintln!(
+            "comparison feedback: off (the {} adapter does not use it yet)",
+            engine.name
+        );
+        None
+    };
+    let mut go_flags = args.go_flags.clone();
+    if let Some(obj) = &hooks {
+        go_flags.push("-tags=libfuzzer".into());
+        go_flags.push(format!(
+            "-ldflags=-linkmode=external -extldflags={}",
+            obj.path().display()
+        ));
+    }
+    build_go_test(args, &go_flags, &go_test)?;
+    let cmp = hooks.is_some();
+    drop(hooks);
     check_target(&go_test, &args.target)?;
     fs::write(dir.join("harness.c"), engine.source)
         .and_then(|()| fs::write(dir.join("gofuzz_shm.h"), HEADER))
@@ -84,7 +109,7 @@ pub fn main(args: &BuildArgs) -> Result<u8> {
             let types = signature.to_string();
             fs::write(
                 dir.join("embed.S"),
-                embed_asm(&go_test, &args.target, &types),
+                embed_asm(&go_test, &args.target, &types, cmp),
             )
         })
         .map_err(|e| CliError::file("write into", dir, e))?;
@@ -153,6 +178,29 @@ fn signature(args: &BuildArgs) -> Result<Signature> {
     Ok(signature)
 }
 
+/// The hook object when comparison feedback is on: by default wherever the toolchain supports
+/// it (says why not otherwise), never with --no-cmp. Says which.
+fn comparison_hooks(args: &BuildArgs, cc: &Path) -> Result<Option<cmp::HooksObject>> {
+    if args.no_cmp {
+        eprintln!("comparison feedback: off (--no-cmp)");
+        return Ok(None);
+    }
+    let options = cmp::BuildOptions::new(&args.pkg, &args.target, "unused");
+    let why = cmp::hooks_unsupported(&options)
+        .map_err(|e| CliError::new(format!("ask the Go toolchain: {e}")))?;
+    if let Some(why) = why {
+        eprintln!("comparison feedback: off ({why})");
+        return Ok(None);
+    }
+    let obj = cmp::compile_hooks(cc)
+        .map_err(|e| CliError::new(format!("comparison hooks: {e} (--no-cmp builds without)")))?;
+    eprintln!(
+        "comparison feedback: on (Go comparison hooks linked; libFuzzer sees Go's comparisons \
+         and an input-to-state mutator uses them; --no-cmp leaves them out)"
+    );
+    Ok(Some(obj))
+}
+
 /// Where `out` is written before it is renamed into place.
 fn tmp_name(out: &Path) -> PathBuf {
     let mut name = OsString::from(".");
@@ -161,12 +209,12 @@ fn tmp_name(out: &Path) -> PathBuf {
     out.with_file_name(name)
 }
 
-fn build_go_test(args: &BuildArgs, out: &Path) -> Result<()> {
+fn build_go_test(args: &BuildArgs, go_flags: &[String], out: &Path) -> Result<()> {
     let mut go = Command::new("go");
     go.current_dir(&args.pkg)
         .args(["test", "-c"])
         .arg(format!("-fuzz=^{}$", args.target))
-        .args(&args.go_flags)
+        .args(go_flags)
         .arg("-o")
         .arg(out)
         .arg(".");
@@ -204,7 +252,7 @@ fn check_target(go_test: &Path, target: &str) -> Result<()> {
 
 /// An assembly file defining the symbols the harness reads: the test binary's bytes (an
 /// `.incbin` of the file), the target's name and its argument types.
-fn embed_asm(go_test: &Path, target: &str, types: &str) -> String {
+fn embed_asm(go_test: &Path, target: &str, types: &str, cmp: bool) -> String {
     format!(
         "\t.section .rodata.gofuzz_shm_go_binary,\"a\",@progbits\n\
          \t.balign 16\n\
@@ -220,10 +268,14 @@ fn embed_asm(go_test: &Path, target: &str, types: &str) -> String {
          \t.globl gofuzz_shm_go_types\n\
          gofuzz_shm_go_types:\n\
          \t.asciz \"{}\"\n\
+         \t.globl gofuzz_shm_go_cmp\n\
+         gofuzz_shm_go_cmp:\n\
+         \t.byte {}\n\
          \t.section .note.GNU-stack,\"\",@progbits\n",
         asm_string(&go_test.to_string_lossy()),
         asm_string(target),
-        asm_string(types)
+        asm_string(types),
+        u8::from(cmp)
     )
 }
 
@@ -355,7 +407,7 @@ mod tests {
     fn assembler_strings_are_escaped() {
         assert_eq!(asm_string("a\"b\\c"), "a\\\"b\\\\c");
         assert_eq!(asm_string("é\n"), "\\303\\251\\012");
-        let asm = embed_asm(Path::new("/x/go.test"), "FuzzX", "");
+        let asm = embed_asm(Path::new("/x/go.test"), "FuzzX", "", true);
         assert!(asm.contains(".incbin \"/x/go.test\""), "{asm}");
         assert!(asm.contains(".asciz \"FuzzX\""), "{asm}");
     }

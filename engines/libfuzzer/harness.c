@@ -29,9 +29,23 @@ extern const unsigned char gofuzz_shm_go_binary[];
 extern const unsigned char gofuzz_shm_go_binary_end[];
 extern const char gofuzz_shm_go_target[];
 extern const char gofuzz_shm_go_types[];
+/* 1 when the Go test binary was built with the comparison hooks (`gofuzz-shm build` without
+ * --no-cmp). */
+extern const unsigned char gofuzz_shm_go_cmp[];
 
 void __sanitizer_cov_8bit_counters_init(uint8_t *start, uint8_t *stop);
 void __sanitizer_cov_pcs_init(const uintptr_t *pcs_beg, const uintptr_t *pcs_end);
+void __sanitizer_cov_trace_cmp1(uint8_t a, uint8_t b);
+void __sanitizer_cov_trace_cmp2(uint16_t a, uint16_t b);
+void __sanitizer_cov_trace_cmp4(uint32_t a, uint32_t b);
+void __sanitizer_cov_trace_cmp8(uint64_t a, uint64_t b);
+void __sanitizer_cov_trace_const_cmp1(uint8_t a, uint8_t b);
+void __sanitizer_cov_trace_const_cmp2(uint16_t a, uint16_t b);
+void __sanitizer_cov_trace_const_cmp4(uint32_t a, uint32_t b);
+void __sanitizer_cov_trace_const_cmp8(uint64_t a, uint64_t b);
+void __sanitizer_weak_hook_memcmp(void *caller_pc, const void *s1, const void *s2, size_t n,
+                                  int result);
+size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size);
 
 /* Our own flag, taken out of argv before libFuzzer parses it; passed to child processes
  * (-fork, -jobs, -merge) through the environment. */
@@ -47,6 +61,7 @@ static uint8_t *counters;
 static uintptr_t *pcs;
 static size_t ncounters;
 static int blind;
+static int cmp_on;
 static long timeout_s = 10;
 static long rss_limit_mb = 2048; /* libFuzzer's default */
 
@@ -127,6 +142,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
     opts.timeout_ns = (uint64_t)(timeout_s > 0 ? timeout_s : 15) * 1000000000ull;
     opts.rss_limit_mb = rss_limit_mb > 0 ? (uint64_t)rss_limit_mb : 0;
     opts.crashers_dir = crashers;
+    cmp_on = gofuzz_shm_go_cmp[0] == 1;
+    opts.cmp = cmp_on;
     if (shm_target_start(&opts, &target) != SHM_OK) {
         fprintf(stderr, "==%d== gofuzz-shm: cannot start Go fuzz target %s: %s\n", pid(),
                 gofuzz_shm_go_target, shm_last_error());
@@ -149,8 +166,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
     for (size_t i = 0; i < ncounters; i++) pcs[2 * i] = (uintptr_t)(i + 1) * 4;
     __sanitizer_cov_8bit_counters_init(counters, counters + ncounters);
     __sanitizer_cov_pcs_init(pcs, pcs + 2 * ncounters);
-    fprintf(stderr, "==%d== gofuzz-shm: Go fuzz target %s, %zu Go coverage counters%s\n", pid(),
-            gofuzz_shm_go_target, ncounters, blind ? " (not used: " NO_COUNTERS_ENV "=1)" : "");
+    fprintf(stderr, "==%d== gofuzz-shm: Go fuzz target %s, %zu Go coverage counters%s, "
+            "comparison feedback %s\n", pid(), gofuzz_shm_go_target, ncounters,
+            blind ? " (not used: " NO_COUNTERS_ENV "=1)" : "", cmp_on ? "on" : "off");
     return 0;
 }
 
@@ -186,6 +204,226 @@ static void report(const shm_target_run_t *r) {
     stop_target();
 }
 
+/*
+ * Comparison feedback. After a run that returned, the fuzz function's comparisons (recorded by
+ * the hook object in the Go worker) go two ways:
+ *  - into libFuzzer's own hooks, so its table of recent compares (TORC, used by its CMP
+ *    mutation) and -use_value_profile see them. libFuzzer takes the caller PC of the integer
+ *    hooks from the return address, so all of Go's sites share this one call site (TORC does
+ *    not use the PC; value profile then tells operands apart but not sites). The string hook
+ *    takes the PC as an argument: Go's site id goes there.
+ *  - into a small pool of recent distinct comparisons of our own, for the input-to-state
+ *    mutator below (LLVMFuzzerCustomMutator): libFuzzer's TORC keeps only 4- and 8-byte
+ *    integers and whole-word strings, and Go compares bytes and lengths too.
+ * The harness links libFuzzer without its interceptors (libclang_rt.fuzzer_interceptors is
+ * not linked by -fsanitize=fuzzer), so the host's own memcmp/strcmp calls do not reach TORC.
+ */
+#define POOL 512
+#define HASHES 8192
+struct cmp_entry {
+    uint8_t kind, size, alen, blen;
+    uint64_t a, b;
+    uint8_t as[64], bs[64];
+};
+static struct cmp_entry pool[POOL];
+static size_t npool, pool_next;
+static uint64_t seen[HASHES];
+
+static uint64_t mix(uint64_t h, uint64_t v) {
+    h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+    return h * 0xff51afd7ed558ccdull;
+}
+
+static void entry_of(struct cmp_entry *e, const shm_cmp_record_t *r);
+
+static void remember(const shm_cmp_record_t *r) {
+    uint64_t h = mix(mix(r->kind, r->size), mix(r->a, r->b));
+    if (r->kind == SHM_CMP_STR) {
+        for (size_t i = 0; i < r->a_len; i++) h = mix(h, r->a_bytes[i]);
+        for (size_t i = 0; i < r->b_len; i++) h = mix(h, ~(uint64_t)r->b_bytes[i]);
+    }
+    h |= 1;
+    if (seen[h % HASHES] == h) return;
+    seen[h % HASHES] = h;
+    entry_of(&pool[pool_next], r);
+    pool_next = (pool_next + 1) % POOL;
+    if (npool < POOL) npool++;
+}
+
+static void feed_int(const shm_cmp_record_t *r) {
+    if (r->is_const) {
+        switch (r->size) {
+        case 1: __sanitizer_cov_trace_const_cmp1((uint8_t)r->a, (uint8_t)r->b); break;
+        case 2: __sanitizer_cov_trace_const_cmp2((uint16_t)r->a, (uint16_t)r->b); break;
+        case 4: __sanitizer_cov_trace_const_cmp4((uint32_t)r->a, (uint32_t)r->b); break;
+        default: __sanitizer_cov_trace_const_cmp8(r->a, r->b); break;
+        }
+        return;
+    }
+    switch (r->size) {
+    case 1: __sanitizer_cov_trace_cmp1((uint8_t)r->a, (uint8_t)r->b); break;
+    case 2: __sanitizer_cov_trace_cmp2((uint16_t)r->a, (uint16_t)r->b); break;
+    case 4: __sanitizer_cov_trace_cmp4((uint32_t)r->a, (uint32_t)r->b); break;
+    default: __sanitizer_cov_trace_cmp8(r->a, r->b); break;
+    }
+}
+
+static void feed_str(const shm_cmp_record_t *r) {
+    /* Both operands zero-padded to the longer one: libFuzzer's word is then the whole string
+     * (its strcmp hook would cut both at the shorter length). */
+    uint8_t a[64] = {0}, b[64] = {0};
+    size_t n = r->a_len > r->b_len ? r->a_len : r->b_len;
+    if (n < 2) return;
+    memcpy(a, r->a_bytes, r->a_len);
+    memcpy(b, r->b_bytes, r->b_len);
+    int result = memcmp(a, b, n);
+    if (result == 0) return;
+    __sanitizer_weak_hook_memcmp((void *)(uintptr_t)r->site, a, b, n, result);
+}
+
+/* The comparisons of recent inputs, by a hash of the input: libFuzzer mutates a corpus unit
+ * (run when it was added) and then, up to -mutate_depth times, the result it just ran, so the
+ * mutator mostly finds the very input it is given. One record per site (the last: a loop's
+ * final comparison), at most SITES. */
+#define INPUTS 256
+#define SITES 32
+struct cmp_input {
+    uint64_t hash;
+    size_t n;
+    struct cmp_entry e[SITES];
+    uint32_t site[SITES];
+};
+static struct cmp_input inputs[INPUTS];
+
+static uint64_t hash_bytes(const uint8_t *data, size_t size) {
+    uint64_t h = 0x84222325cbf29ce4ull ^ size;
+    for (size_t i = 0; i < size; i++) h = (h ^ data[i]) * 0x100000001b3ull;
+    return h | 1;
+}
+
+static void entry_of(struct cmp_entry *e, const shm_cmp_record_t *r) {
+    memset(e, 0, sizeof *e);
+    e->kind = (uint8_t)r->kind;
+    e->size = r->size;
+    e->a = r->a;
+    e->b = r->b;
+    if (r->kind == SHM_CMP_STR) {
+        e->alen = r->a_len;
+        e->blen = r->b_len;
+        memcpy(e->as, r->a_bytes, r->a_len);
+        memcpy(e->bs, r->b_bytes, r->b_len);
+    }
+}
+
+static void keep_for_input(uint64_t hash, const shm_cmp_record_t *records, size_t n) {
+    struct cmp_input *in = &inputs[hash % INPUTS];
+    in->hash = hash;
+    in->n = 0;
+    for (size_t i = 0; i < n; i++) {
+        const shm_cmp_record_t *r = &records[i];
+        if (r->kind == SHM_CMP_INT && r->a == r->b) continue;
+        size_t j = 0;
+        while (j < in->n && in->site[j] != r->site) j++;
+        if (j == in->n) {
+            if (in->n == SITES) continue;
+            in->n++;
+        }
+        in->site[j] = r->site;
+        entry_of(&in->e[j], r);
+    }
+}
+
+static void take_comparisons(const uint8_t *data, size_t size) {
+    const shm_cmp_record_t *records;
+    size_t n;
+    if (shm_target_cmp(target, &records, &n) != SHM_OK) return;
+    keep_for_input(hash_bytes(data, size), records, n);
+    for (size_t i = 0; i < n; i++) {
+        const shm_cmp_record_t *r = &records[i];
+        if (r->kind == SHM_CMP_INT) {
+            feed_int(r);
+            if (r->a != r->b) remember(r);
+        } else {
+            feed_str(r);
+            remember(r);
+        }
+    }
+}
+
+static uint64_t rng_state;
+static uint64_t rnd(void) {
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return rng_state;
+}
+
+/* Every position where `pat` (len bytes) occurs in data; returns a random one or -1. */
+static long pick_occurrence(const uint8_t *data, size_t size, const uint8_t *pat, size_t len) {
+    if (len == 0 || len > size) return -1;
+    long found = -1;
+    size_t count = 0;
+    for (size_t i = 0; i + len <= size; i++) {
+        if (memcmp(data + i, pat, len) == 0 && rnd() % ++count == 0) found = (long)i;
+    }
+    return found;
+}
+
+static void encode(uint64_t v, size_t w, int big, uint8_t *out) {
+    for (size_t i = 0; i < w; i++) {
+        size_t shift = 8 * (big ? w - 1 - i : i);
+        out[i] = (uint8_t)(v >> shift);
+    }
+}
+
+/* Input-to-state: one operand's bytes found in the input are replaced by the other's. */
+static size_t i2s(const struct cmp_entry *e, uint8_t *data, size_t size, size_t max) {
+    int swap = (int)(rnd() & 1);
+    if (e->kind == SHM_CMP_STR) {
+        const uint8_t *from = swap ? e->bs : e->as, *to = swap ? e->as : e->bs;
+        size_t lf = swap ? e->blen : e->alen, lt = swap ? e->alen : e->blen;
+        long at = pick_occurrence(data, size, from, lf);
+        if (at < 0 || size - lf + lt > max) return 0;
+        memmove(data + at + lt, data + at + lf, size - (size_t)at - lf);
+        memcpy(data + at, to, lt);
+        return size - lf + lt;
+    }
+    uint64_t from = swap ? e->b : e->a, to = swap ? e->a : e->b;
+    static const int64_t delta[] = {0, 0, 1, -1};
+    to += (uint64_t)delta[rnd() % 4];
+    size_t w = e->size;
+    int big = (int)(rnd() & 1);
+    for (int k = 0; k < 2; k++, big = !big) {
+        uint8_t pat[8], rep[8];
+        encode(from, w, big, pat);
+        long at = pick_occurrence(data, size, pat, w);
+        if (at < 0) continue;
+        encode(to, w, big, rep);
+        memcpy(data + at, rep, w);
+        return size;
+    }
+    return 0;
+}
+
+size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsigned int seed) {
+    rng_state = ((uint64_t)seed << 1) | 1;
+    if (cmp_on && rnd() % 4 != 0) {
+        /* The input's own comparisons first (exact input-to-state), then recent ones. */
+        const struct cmp_input *in = &inputs[hash_bytes(data, size) % INPUTS];
+        if (in->hash == hash_bytes(data, size) && in->n > 0) {
+            for (int tries = 0; tries < 8; tries++) {
+                size_t n = i2s(&in->e[rnd() % in->n], data, size, max_size);
+                if (n > 0) return n;
+            }
+        }
+        for (int tries = 0; npool > 0 && tries < 8; tries++) {
+            size_t n = i2s(&pool[rnd() % npool], data, size, max_size);
+            if (n > 0) return n;
+        }
+    }
+    return LLVMFuzzerMutate(data, size, max_size);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (!target) abort();
     shm_target_run_t r;
@@ -194,6 +432,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         exit(1);
     }
     if (r.verdict == SHM_VERDICT_OK) {
+        if (cmp_on) take_comparisons(data, size);
         if (blind)
             counters[0] = 1;
         else if (r.coverage_len == ncounters)

@@ -99,7 +99,7 @@ impl From<CmpStats> for shm_cmp_stats_t {
     }
 }
 
-fn record(run: &CmpRun, c: &Comparison) -> shm_cmp_record_t {
+pub(crate) fn record(run: &CmpRun, c: &Comparison) -> shm_cmp_record_t {
     let mut r = shm_cmp_record_t {
         kind: shm_cmp_kind_t::SHM_CMP_INT,
         site: c.site(),

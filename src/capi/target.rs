@@ -12,6 +12,7 @@ use super::boundary::{
     arg_bytes, arg_cstr, arg_mut, arg_out, arg_ref, ffi_status, ffi_value, take_handle, CallError,
     CallResult,
 };
+use super::cmp::{record as cmp_record, shm_cmp_record_t};
 use super::status::shm_status_t;
 use super::worker::string_array;
 use crate::target::{Binary, Target, TargetOptions, TargetRun, Verdict};
@@ -27,6 +28,8 @@ pub struct shm_target_t {
     message: Vec<u8>,
     /// The last crasher path (or `shm_target_save` result), NUL-terminated.
     path: Vec<u8>,
+    /// The last run's comparisons as C records (`shm_target_cmp`).
+    records: Vec<shm_cmp_record_t>,
 }
 
 /// How to start a target. Fill it with `shm_target_options_init` first, then set the fields
@@ -67,6 +70,10 @@ pub struct shm_target_options_t {
     /// Directory where failing inputs are written as Go corpus files (named as Go names them,
     /// created when needed), or NULL (the default) for none.
     pub crashers_dir: *const c_char,
+    /// Collect the fuzz function's comparisons (`shm_target_cmp`): the target owns a
+    /// comparison ring the worker writes into. Only a binary built with the comparison hooks
+    /// (`gofuzz-shm build`) writes any. Default false.
+    pub cmp: bool,
 }
 
 /// What an input did, in `shm_target_run_t.verdict`.
@@ -145,6 +152,7 @@ pub extern "C" fn shm_target_options_init(opts: *mut shm_target_options_t) {
                 timeout_ns: u64::try_from(DEFAULT_TIMEOUT.as_nanos()).unwrap_or(u64::MAX),
                 rss_limit_mb: 0,
                 crashers_dir: std::ptr::null(),
+                cmp: false,
             };
         }
     })
@@ -214,6 +222,7 @@ fn options_from_c(opts: &shm_target_options_t) -> CallResult<TargetOptions<'_>> 
     options.timeout = Duration::from_nanos(opts.timeout_ns);
     options.rss_limit_mb = opts.rss_limit_mb;
     options.crashers_dir = opt_path(opts.crashers_dir, "opts->crashers_dir")?;
+    options.cmp = opts.cmp;
     Ok(options)
 }
 
@@ -242,6 +251,7 @@ pub extern "C" fn shm_target_start(
             target,
             message: vec![0],
             path: vec![0],
+            records: Vec::new(),
         }));
         Ok(())
     })
@@ -307,6 +317,38 @@ pub extern "C" fn shm_target_run(
         let result = arg_out(result, "result")?;
         let r = handle.target.run(data)?;
         fill(&mut handle.message, &mut handle.path, r, result);
+        Ok(())
+    })
+}
+
+/// The comparisons the fuzz function made in the last `shm_target_run` that returned
+/// `SHM_VERDICT_OK`: `*records` receives them in the order it made them (none after any other
+/// verdict), `*count` how many. The array stays valid until the next call on the handle. The
+/// first two runs after start also hold Go's own comparisons after the fuzz function returned
+/// (see `shm_cmp_collect`); the start runs one of them.
+///
+/// Errors: `SHM_ERR_NULL_ARG`; `SHM_ERR_INVALID_ARG` when the target was started without
+/// `opts->cmp`.
+#[no_mangle]
+pub extern "C" fn shm_target_cmp(
+    t: *mut shm_target_t,
+    records: *mut *const shm_cmp_record_t,
+    count: *mut size_t,
+) -> shm_status_t {
+    ffi_status("shm_target_cmp", || {
+        let handle = arg_mut(t, "t")?;
+        let records = arg_out(records, "records")?;
+        let count = arg_out(count, "count")?;
+        let run = handle
+            .target
+            .comparisons()
+            .ok_or_else(|| invalid("the target was started without opts->cmp"))?;
+        handle.records.clear();
+        handle
+            .records
+            .extend(run.comparisons().iter().map(|c| cmp_record(run, c)));
+        *records = handle.records.as_ptr();
+        *count = handle.records.len();
         Ok(())
     })
 }

@@ -168,7 +168,7 @@ impl CmpRun {
         })
     }
 
-    fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         self.comparisons.clear();
         self.bytes.clear();
     }

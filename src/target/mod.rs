@@ -43,6 +43,7 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use crate::cmp::{self, CmpRing, CmpRun};
 use crate::corpus;
 use crate::error::{Error, ErrorKind, Result};
 use crate::signature::{call_mismatch, Signature};
@@ -89,6 +90,10 @@ pub struct TargetOptions<'a> {
     /// Where failing inputs are written as Go corpus files; `None` writes none (see
     /// [`Target::save`]).
     pub crashers_dir: Option<PathBuf>,
+    /// Collect the fuzz function's comparisons ([`Target::comparisons`]): the target owns a
+    /// [`CmpRing`] the worker writes into. Only a binary built with the comparison hooks
+    /// (`gofuzz-shm build`, [`cmp::build_test_binary`]) writes any; others ignore it.
+    pub cmp: bool,
 }
 
 impl<'a> TargetOptions<'a> {
@@ -105,6 +110,7 @@ impl<'a> TargetOptions<'a> {
             timeout: DEFAULT_TIMEOUT,
             rss_limit_mb: 0,
             crashers_dir: None,
+            cmp: false,
         }
     }
 }
@@ -168,6 +174,13 @@ pub struct Target {
     rss_limit_mb: u64,
     entry: Vec<u8>,
     last: Last,
+    cmp: Option<Cmp>,
+}
+
+/// The comparison ring and the last run's records.
+struct Cmp {
+    ring: CmpRing,
+    run: CmpRun,
 }
 
 #[derive(Debug, Default)]
@@ -209,6 +222,17 @@ impl Target {
         worker_options.timeout = options.timeout;
         // Starting a Go binary on a busy machine can take longer than a short per-input limit.
         worker_options.start_timeout = Some(options.timeout.max(START_TIMEOUT));
+        let cmp = match options.cmp {
+            true => {
+                let ring = CmpRing::new(cmp::DEFAULT_SLOTS)?;
+                cmp::attach(&ring, &mut worker_options);
+                Some(Cmp {
+                    ring,
+                    run: CmpRun::new(),
+                })
+            }
+            false => None,
+        };
         let worker = Worker::start(worker_options)?;
         let memory = match options.rss_limit_mb {
             0 => None,
@@ -225,6 +249,7 @@ impl Target {
             rss_limit_mb: options.rss_limit_mb,
             entry: Vec::new(),
             last: Last::default(),
+            cmp,
         };
         target.coverage_len = target.worker.coverage_len().unwrap_or(0);
         target.check_signature()?;
@@ -297,7 +322,20 @@ impl Target {
                 self.watched_pid = pid;
             }
         }
+        if let Some(cmp) = &mut self.cmp {
+            cmp.ring.reset();
+        }
         let result = self.worker.run(&self.entry)?;
+        if let Some(cmp) = &mut self.cmp {
+            // Only a returning call's records are whole: a killed worker may have stopped
+            // mid-record, and a failing call's end is not the fuzz function's.
+            match result.outcome {
+                Outcome::Ok => {
+                    cmp.ring.collect(&mut cmp.run);
+                }
+                _ => cmp.run.clear(),
+            }
+        }
         let killed = self.memory.as_ref().and_then(MemoryWatch::take_kill);
         let mut verdict = match result.outcome {
             Outcome::Ok => Verdict::Ok,
@@ -351,6 +389,17 @@ impl Target {
             crasher: self.last.crasher.as_deref(),
             rss_mb,
         })
+    }
+
+    /// The comparisons the fuzz function made in the last run that returned ([`Verdict::Ok`];
+    /// empty after any other verdict), or `None` when the target was started without
+    /// [`TargetOptions::cmp`]. Empty too for a binary built without the comparison hooks.
+    ///
+    /// Go's testing package makes comparisons of its own after the fuzz function returns; the
+    /// ring learns them on the first runs and cuts them from then on (see
+    /// [`CmpRing::collect`]), so the first two runs after start include them.
+    pub fn comparisons(&self) -> Option<&CmpRun> {
+        self.cmp.as_ref().map(|c| &c.run)
     }
 
     /// Writes the last input run as a Go corpus file into `dir` (created if needed), named as
