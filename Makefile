@@ -10,7 +10,7 @@ EXAMPLE_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -Iinclude
 
 .PHONY: demo demo-fuzzer demo-region build test lint test-rust test-cli test-libafl check-header test-c \
 	test-go test-install examples fuzz fuzz-smoke clean test-go-releases test-go-oldest \
-	demo-libfuzzer test-libfuzzer
+	demo-libfuzzer test-libfuzzer test-afl
 
 demo: demo-libfuzzer
 
@@ -24,6 +24,12 @@ demo-libfuzzer:
 # the memory limit and SIGKILL against real binaries (engines/libfuzzer/run-tests.sh).
 test-libfuzzer:
 	$(TIMEOUT) 900 env CARGO="$(CARGO)" engines/libfuzzer/run-tests.sh
+
+# AFL++ 4.04c with binaries of `gofuzz-shm build --engine afl`: files outside afl-fuzz,
+# afl-showmap (a hang killed by pid), afl-cmin, afl-tmin, afl-fuzz finding a bug that go test
+# reproduces, -M/-S, SIGKILL of afl-fuzz (engines/afl/run-tests.sh).
+test-afl:
+	$(TIMEOUT) 1200 env CARGO="$(CARGO)" engines/afl/run-tests.sh
 
 # examples/fuzzer (`make demo-fuzzer`, a fuzzer of its own in C on the worker API): builds the
 # library, the gofuzz-shm command, a Go fuzz target and a C fuzzer; with a fixed seed and
@@ -52,7 +58,7 @@ $(EXAMPLES)/%: examples/c/%.c build | $(EXAMPLES)
 # `make test` runs these one after another, each under a timestamped banner, so a long log
 # says what is running and how long each took. Add a new suite here (TEST_TARGETS += ...).
 TEST_TARGETS := lint test-rust check-header test-c test-go test-install examples fuzz-smoke \
-	demo-region demo-fuzzer test-go-oldest test-libfuzzer demo-libfuzzer test-cmp
+	demo-region demo-fuzzer test-go-oldest test-libfuzzer demo-libfuzzer test-afl test-cmp
 test:
 	@set -e; start=$$(date +%s); for t in $(TEST_TARGETS); do \
 		printf '\n######## [%s] make %s\n' "$$(date -u +%H:%M:%S)" "$$t"; \

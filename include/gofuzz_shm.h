@@ -1154,6 +1154,13 @@ shm_status_t shm_target_run(shm_target_t *t,
 size_t shm_target_coverage_len(const shm_target_t *t);
 
 /**
+ * Starts the worker process if none runs (after a death or a timeout the next run would), so
+ * that `shm_target_pid` names the process the next `shm_target_run` uses. For engines that
+ * kill a hung run by pid (AFL++'s forkserver protocol).
+ */
+shm_status_t shm_target_ready(shm_target_t *t);
+
+/**
  * Process id of the current worker process, or -1 when none runs (and for NULL).
  */
 int64_t shm_target_pid(const shm_target_t *t);

@@ -156,21 +156,23 @@ pub fn command() -> Command {
 
 fn build_command() -> Command {
     Command::new("build")
-        .about("Build a libFuzzer binary for a Go fuzz target")
+        .about("Build a libFuzzer or AFL++ binary for a Go fuzz target")
         .after_help(BUILD_EXIT_STATUS)
         .long_about(
-            "Build one self-contained libFuzzer executable for a Go fuzz target.\n\n\
+            "Build one self-contained libFuzzer or AFL++ executable for a Go fuzz target.\n\n\
              The package's unmodified test binary (`go test -c -fuzz=^FuzzX$`) is embedded in \
-             it; each libFuzzer process runs it as a Go fuzz worker, with Go's coverage \
-             counters as libFuzzer's coverage. Needs clang with libFuzzer (Debian: clang-19 \
-             libclang-rt-19-dev) and the static library libgofuzz_shm.a.",
+             it; each engine process runs it as a Go fuzz worker, with Go's coverage counters \
+             as the engine's coverage. `--engine libfuzzer` needs clang with libFuzzer \
+             (Debian: clang-19 libclang-rt-19-dev); `--engine afl` makes a target that speaks \
+             AFL++'s forkserver protocol itself (no afl-cc needed). Both need the static \
+             library libgofuzz_shm.a.",
         )
         .arg(
             Arg::new("engine")
                 .long("engine")
                 .value_name("ENGINE")
                 .required(true)
-                .help("The engine: libfuzzer"),
+                .help("The engine: libfuzzer or afl"),
         )
         .arg(
             Arg::new("target")
@@ -185,7 +187,7 @@ fn build_command() -> Command {
                 .default_value("."),
         )
         .arg(
-            path("output", "OUT", "The libFuzzer executable to write")
+            path("output", "OUT", "The engine executable to write")
                 .long("output")
                 .short('o')
                 .required(true),
@@ -542,6 +544,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, clap::E
 }
 
 pub struct FuzzArgs {
+    pub types: Option<String>,
     pub pkg: Option<PathBuf>,
     pub bin: Option<PathBuf>,
     pub target: String,
@@ -552,6 +555,7 @@ pub struct FuzzArgs {
     pub corpus: Option<PathBuf>,
     pub crash_dir: PathBuf,
     pub keep_going: bool,
+    pub no_cmp: bool,
     pub timeout: Duration,
     pub max_len: usize,
     pub broker_port: Option<u16>,
@@ -608,6 +612,10 @@ fn fuzz_command() -> Command {
                 .required(true)
                 .help("The fuzz target, e.g. FuzzParse"),
         )
+        .arg(Arg::new("types").long("types").value_name("TYPES").help(
+            "The target's argument types, e.g. string,int64 (default: discovered with \
+                     --pkg, else those of the first seed, else []byte)",
+        ))
         .arg(
             Arg::new("cores")
                 .long("cores")
@@ -649,6 +657,10 @@ fn fuzz_command() -> Command {
                 .long("crash-dir")
                 .default_value("crashers"),
         )
+        .arg(flag(
+            "no-cmp",
+            "With --pkg: build without the comparison hooks (no input-to-state stage)",
+        ))
         .arg(flag(
             "keep-going",
             "Do not stop at the first failure: save every failing input and go on",
@@ -705,6 +717,7 @@ fn fuzz_command() -> Command {
 fn fuzz_args(m: &ArgMatches) -> FuzzArgs {
     let path = |id: &str| m.get_one::<PathBuf>(id).cloned();
     FuzzArgs {
+        types: m.get_one::<String>("types").cloned(),
         pkg: path("pkg"),
         bin: path("bin"),
         target: m.get_one::<String>("target").expect("required").clone(),
@@ -715,6 +728,7 @@ fn fuzz_args(m: &ArgMatches) -> FuzzArgs {
         corpus: path("corpus"),
         crash_dir: path("crash-dir").expect("has a default"),
         keep_going: m.get_flag("keep-going"),
+        no_cmp: m.get_flag("no-cmp"),
         timeout: *m.get_one::<Duration>("timeout").expect("has a default"),
         max_len: *m.get_one::<usize>("max-len").expect("has a default"),
         broker_port: m.get_one::<u16>("broker-port").copied(),

@@ -24,34 +24,52 @@ use gofuzz_shm::signature::Signature;
 use crate::args::BuildArgs;
 use crate::error::{CliError, Result};
 
-const HARNESS_C: &str = include_str!("../../engines/libfuzzer/harness.c");
 const HEADER: &str = include_str!("../../include/gofuzz_shm.h");
 const LIB_NAME: &str = "libgofuzz_shm.a";
 const INSTALL_CLANG: &str = "install clang with libFuzzer (Debian/Ubuntu: `apt-get install \
                              clang-19 libclang-rt-19-dev`), or name one with --cc or CC";
 
+/// An engine's adapter: its C source (carried inside this command) and how it is linked.
+struct Engine {
+    name: &'static str,
+    source: &'static str,
+    /// Extra link flags (libFuzzer's runtime); the adapter itself is never instrumented.
+    link_flags: &'static [&'static str],
+    /// What to tell the user once OUT is built.
+    usage: &'static str,
+}
+
+const ENGINES: &[Engine] = &[
+    Engine {
+        name: "libfuzzer",
+        source: include_str!("../../engines/libfuzzer/harness.c"),
+        link_flags: &["-fsanitize=fuzzer"],
+        usage: "a libFuzzer binary: run it as any libFuzzer target, e.g. `{out} \
+                -max_total_time=60 corpus/`; Go corpus files of failures go beside the \
+                artifacts, or into -go_crashers=DIR",
+    },
+    Engine {
+        name: "afl",
+        source: include_str!("../../engines/afl/forkserver.c"),
+        link_flags: &[],
+        usage: "an AFL++ target with its own forkserver: `afl-fuzz -i seeds -o findings -- \
+                {out}`; `{out} -go_crashers=DIR findings/default/crashes/id*` writes Go \
+                corpus files of AFL's crashes",
+    },
+];
+
 pub fn main(args: &BuildArgs) -> Result<u8> {
-    if args.engine != "libfuzzer" {
+    let Some(engine) = ENGINES.iter().find(|e| e.name == args.engine) else {
+        let names: Vec<&str> = ENGINES.iter().map(|e| e.name).collect();
         return Err(CliError::new(format!(
-            "engine {:?} is not supported (supported: libfuzzer)",
-            args.engine
+            "engine {:?} is not supported (supported: {})",
+            args.engine,
+            names.join(", ")
         )));
-    }
+    };
+    let signature = signature(args)?;
     let lib = find_library(args.lib.as_deref())?;
     let cc = find_clang(args.cc.as_deref())?;
-    let signature = match args.types.as_deref() {
-        Some(types) => {
-            Signature::parse(types).map_err(|e| CliError::new(format!("--types: {e}")))?
-        }
-        None => Signature::discover(&args.pkg, &args.target).map_err(|e| {
-            CliError::new(format!(
-                "the arguments of {} in {}: {e} (give them with --types, e.g. \
-                 --types 'string,int64')",
-                args.target,
-                args.pkg.display()
-            ))
-        })?,
-    };
     let work = tempfile::Builder::new()
         .prefix("gofuzz-shm-build-")
         .tempdir()
@@ -60,7 +78,7 @@ pub fn main(args: &BuildArgs) -> Result<u8> {
     let go_test = dir.join("go.test");
     build_go_test(args, &go_test)?;
     check_target(&go_test, &args.target)?;
-    fs::write(dir.join("harness.c"), HARNESS_C)
+    fs::write(dir.join("harness.c"), engine.source)
         .and_then(|()| fs::write(dir.join("gofuzz_shm.h"), HEADER))
         .and_then(|()| {
             let types = signature.to_string();
@@ -81,13 +99,13 @@ pub fn main(args: &BuildArgs) -> Result<u8> {
     run_tool(compile, &cc, "compile the harness")?;
     let out_tmp = tmp_name(&args.output);
     let mut link = Command::new(&cc);
-    link.arg("-fsanitize=fuzzer")
+    link.args(engine.link_flags)
         .arg(&harness_o)
         .arg(dir.join("embed.S"))
         .arg(&lib)
         .args(["-lpthread", "-ldl", "-lm", "-o"])
         .arg(&out_tmp);
-    if let Err(e) = run_tool(link, &cc, "link the libFuzzer binary") {
+    if let Err(e) = run_tool(link, &cc, "link the engine binary") {
         let _ = fs::remove_file(&out_tmp);
         return Err(e);
     }
@@ -97,15 +115,42 @@ pub fn main(args: &BuildArgs) -> Result<u8> {
     })?;
     let size = fs::metadata(&args.output).map(|m| m.len()).unwrap_or(0);
     eprintln!(
-        "built {}: a libFuzzer binary for {}({signature}) (Go test binary embedded; {:.1} MiB). \
-         Run it as any libFuzzer target, e.g. `{} -max_total_time=60 corpus/`; Go corpus files \
-         of failures go beside the artifacts, or into -go_crashers=DIR.",
+        "built {} for {}({signature}) (Go test binary embedded; {:.1} MiB): {}.",
         args.output.display(),
         args.target,
         size as f64 / (1 << 20) as f64,
-        args.output.display()
+        engine
+            .usage
+            .replace("{out}", &args.output.display().to_string()),
     );
     Ok(0)
+}
+
+/// The target's argument types, which decide how engine bytes become its values (the
+/// signature module's byte mapping): `--types`, else discovered from the package source.
+fn signature(args: &BuildArgs) -> Result<Signature> {
+    let signature = match args.types.as_deref() {
+        Some(types) => {
+            Signature::parse(types).map_err(|e| CliError::new(format!("--types: {e}")))?
+        }
+        None => Signature::discover(&args.pkg, &args.target).map_err(|e| {
+            CliError::new(format!(
+                "the arguments of {} in {}: {e} (give them with --types, e.g. \
+                 --types 'string,int64')",
+                args.target,
+                args.pkg.display()
+            ))
+        })?,
+    };
+    if !signature.is_identity() {
+        eprintln!(
+            "{} takes ({signature}): engine bytes become its values by gofuzz-shm's byte \
+             mapping, version {}",
+            args.target,
+            gofuzz_shm::signature::MAPPING_VERSION
+        );
+    }
+    Ok(signature)
 }
 
 /// Where `out` is written before it is renamed into place.

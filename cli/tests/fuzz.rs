@@ -149,6 +149,44 @@ fn finds_a_process_killing_bug_and_a_string_bug_on_two_cores() {
     );
 }
 
+/// A target of several typed arguments, found through the signature discovered with --pkg.
+#[test]
+fn finds_a_bug_in_a_typed_target() {
+    if !have_go() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = cli()
+        .current_dir(dir.path())
+        .args(["fuzz", "--pkg"])
+        .arg(targets_dir())
+        .args([
+            "--target",
+            "FuzzTyped",
+            "--cores",
+            "0,1",
+            "--seed",
+            "1",
+            "--time",
+            "600s",
+        ])
+        .output()
+        .unwrap();
+    let ran = ran(out);
+    eprintln!("{}", ran.stderr);
+    assert_eq!(ran.code, 1, "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains("FuzzTyped(string,int64)"),
+        "{}",
+        ran.stderr
+    );
+    assert!(ran.stderr.contains("planted bug: typed"), "{}", ran.stderr);
+    let crashers = files_in(&dir.path().join("crashers"));
+    let entry = String::from_utf8(std::fs::read(&crashers[0]).unwrap()).unwrap();
+    assert!(entry.starts_with("go test fuzz v1\nstring(\"go"), "{entry}");
+    assert!(entry.contains("\nint64("), "{entry}");
+}
+
 /// The final summary's inputs/s.
 fn inputs_per_second(stderr: &str) -> f64 {
     let line = stderr
@@ -430,7 +468,8 @@ fn two_nodes_share_inputs_over_loopback() {
     assert_nothing_left(tmp.path(), a.id(), a_pids);
 }
 
-/// `--keep-going` saves every failure and goes on to the `--runs` budget.
+/// `--keep-going` saves every failure and goes on to the `--runs` budget (most runs are Go's
+/// mutator bursts, so the budget leaves havoc enough turns to append the "L").
 #[test]
 fn keep_going_runs_to_the_budget() {
     if !have_go() {
@@ -444,7 +483,7 @@ fn keep_going_runs_to_the_budget() {
         dir.path(),
         "FuzzKill",
         "0",
-        &["--keep-going", "--runs", "3000", seeds.to_str().unwrap()],
+        &["--keep-going", "--runs", "30000", seeds.to_str().unwrap()],
     );
     assert_eq!(ran.code, 1, "failures were found");
     let summary = ran
@@ -453,7 +492,7 @@ fn keep_going_runs_to_the_budget() {
         .find(|l| l.contains(" runs in "))
         .unwrap();
     let runs: u64 = summary.split_whitespace().nth(2).unwrap().parse().unwrap();
-    assert!(runs >= 3000, "went on after the failure: {summary}");
+    assert!(runs >= 30000, "went on after the failure: {summary}");
     assert!(
         !files_in(&dir.path().join("crashers")).is_empty(),
         "{summary}"
@@ -522,4 +561,47 @@ fn usage_errors_are_status_2() {
     ]);
     assert_eq!(ran.code, 2, "{}", ran.stderr);
     assert!(ran.stderr.contains("cannot listen"), "{}", ran.stderr);
+}
+
+/// Input-to-state: FuzzToken's 21-byte token lights no counter until it is whole, so only the
+/// comparisons (the hooked build `--pkg` makes) find it. Same seed, same budget: found with
+/// them, not without (`--no-cmp`).
+#[test]
+fn comparisons_find_an_exact_token_that_coverage_alone_does_not() {
+    if !have_go() {
+        return;
+    }
+    let run = |extra: &[&str]| {
+        let dir = tempfile::tempdir().unwrap();
+        let out = cli()
+            .current_dir(dir.path())
+            .args(["fuzz", "--pkg"])
+            .arg(targets_dir())
+            .args(["--target", "FuzzToken", "--cores", "0", "--seed", "1"])
+            .args(["--runs", "100000", "--time", "600s"])
+            .args(extra)
+            .output()
+            .unwrap();
+        let ran = ran(out);
+        eprintln!("FuzzToken {extra:?}:\n{}", ran.stderr);
+        let crashers = files_in(&dir.path().join("crashers"))
+            .iter()
+            .map(|f| String::from_utf8(std::fs::read(f).unwrap()).unwrap())
+            .collect::<Vec<_>>();
+        (ran, crashers)
+    };
+    let (with, crashers) = run(&[]);
+    assert_eq!(with.code, 1, "{}", with.stderr);
+    assert!(
+        with.stderr.contains("planted bug: token"),
+        "{}",
+        with.stderr
+    );
+    assert!(
+        crashers[0].starts_with("go test fuzz v1\nstring(\"gofuzz-shm-token-7421"),
+        "{crashers:?}"
+    );
+    let (without, crashers) = run(&["--no-cmp"]);
+    assert_eq!(without.code, 0, "{}", without.stderr);
+    assert!(crashers.is_empty(), "{}", without.stderr);
 }

@@ -320,6 +320,17 @@ pub extern "C" fn shm_target_coverage_len(t: *const shm_target_t) -> size_t {
     })
 }
 
+/// Starts the worker process if none runs (after a death or a timeout the next run would), so
+/// that `shm_target_pid` names the process the next `shm_target_run` uses. For engines that
+/// kill a hung run by pid (AFL++'s forkserver protocol).
+#[no_mangle]
+pub extern "C" fn shm_target_ready(t: *mut shm_target_t) -> shm_status_t {
+    ffi_status("shm_target_ready", || {
+        arg_mut(t, "t")?.target.ensure_running()?;
+        Ok(())
+    })
+}
+
 /// Process id of the current worker process, or -1 when none runs (and for NULL).
 #[no_mangle]
 pub extern "C" fn shm_target_pid(t: *const shm_target_t) -> i64 {

@@ -271,6 +271,15 @@ impl Target {
         self.worker.pid()
     }
 
+    /// Starts the worker process if none runs (after a death or a timeout the next run would),
+    /// so that [`pid`](Self::pid) names the process the next run uses: an engine that kills a
+    /// hung run by pid (AFL++ kills the pid its forkserver gave it) then kills the worker,
+    /// never its host.
+    pub fn ensure_running(&mut self) -> Result<()> {
+        let _blocked = Blocked::new();
+        self.worker.ensure_running()
+    }
+
     /// Runs the engine's bytes once. `Err` only when the run could not be made (the entry does
     /// not fit the region, the worker could not be restarted or broke the protocol); what the
     /// input did is the verdict. A failing input is written into the crashers directory first,

@@ -3,7 +3,6 @@
 use std::fs::File;
 use std::os::fd::{AsRawFd, FromRawFd};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use crate::error::{CliError, Result};
 
@@ -12,10 +11,13 @@ use crate::error::{CliError, Result};
 /// however the run ends.
 pub struct Built {
     pub path: PathBuf,
+    /// Built with the comparison hooks linked in (`gofuzz_shm::cmp`).
+    pub hooks: bool,
     _file: File,
 }
 
-pub fn go_test_c(pkg: &Path, target: &str) -> Result<Built> {
+/// Builds with the comparison hooks when `hooks` and the toolchain can ([`Built::hooks`]).
+pub fn go_test_c(pkg: &Path, target: &str, hooks: bool) -> Result<Built> {
     if !pkg.is_dir() {
         return Err(CliError::file("--pkg", pkg, "not a directory"));
     }
@@ -24,20 +26,25 @@ pub fn go_test_c(pkg: &Path, target: &str) -> Result<Built> {
         .tempdir()
         .map_err(|e| CliError::new(format!("create a build directory: {e}")))?;
     let out = dir.path().join("pkg.test");
-    let output = Command::new("go")
-        .current_dir(pkg)
-        .args(["test", "-c", &format!("-fuzz=^{target}$"), "-o"])
-        .arg(&out)
-        .arg(".")
-        .output()
-        .map_err(|e| CliError::new(format!("run `go test -c` (is Go installed?): {e}")))?;
-    if !output.status.success() || !out.is_file() {
-        return Err(CliError::new(format!(
-            "`go test -c -fuzz=^{target}$` in {} failed ({}):\n{}",
-            pkg.display(),
-            output.status,
-            String::from_utf8_lossy(&output.stderr).trim_end()
-        )));
+    let mut options = gofuzz_shm::cmp::BuildOptions::new(pkg, target, &out);
+    options.hooks = false;
+    if hooks {
+        // The comparison hooks need Go 1.20 or later on linux/amd64; elsewhere the plain
+        // build still fuzzes, without input-to-state.
+        match gofuzz_shm::cmp::hooks_unsupported(&options) {
+            Ok(None) => options.hooks = true,
+            Ok(Some(why)) => eprintln!("gofuzz-shm fuzz: no comparison hooks: {why}"),
+            Err(e) => eprintln!("gofuzz-shm fuzz: no comparison hooks: {e}"),
+        }
+    }
+    gofuzz_shm::cmp::build_test_binary(&options).map_err(|e| {
+        CliError::new(format!(
+            "`go test -c -fuzz=^{target}$` in {} failed: {e}",
+            pkg.display()
+        ))
+    })?;
+    if !out.is_file() {
+        return Err(CliError::file("build", &out, "go wrote no test binary"));
     }
     let opened = File::open(&out).map_err(|e| CliError::file("open", &out, e))?;
     // Above fds 3, 4 and 5, which the worker's process gets as its pipes and region: the
@@ -59,6 +66,7 @@ pub fn go_test_c(pkg: &Path, target: &str) -> Result<Built> {
         .map_err(|e| CliError::new(format!("remove the build directory: {e}")))?;
     Ok(Built {
         path: PathBuf::from(format!("/proc/self/fd/{}", file.as_raw_fd())),
+        hooks: options.hooks,
         _file: file,
     })
 }

@@ -5,30 +5,39 @@ use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
+use gofuzz_shm::cmp::{self, CmpRing};
 use gofuzz_shm::worker::{Outcome, Worker, WorkerOptions};
-use gofuzz_shm_libafl::{counters_observer, CleanShMemProvider, EntryEncoder, Failure, GoExecutor};
+use gofuzz_shm_libafl::{
+    counters_observer, CleanShMemProvider, EntryEncoder, Failure, GoCmpObserver, GoExecutor,
+    GoMutatorStage, GoTracingStage,
+};
 use libafl::corpus::{Corpus, InMemoryCorpus};
 use libafl::events::{LlmpEventManager, SendExiting};
 use libafl::feedback_or_fast;
 use libafl::feedbacks::{CrashFeedback, MaxMapFeedback, TimeoutFeedback};
 use libafl::fuzzer::{Evaluator, Fuzzer, StdFuzzer};
 use libafl::inputs::BytesInput;
-use libafl::mutators::{havoc_mutations, HavocScheduledMutator};
+use libafl::mutators::{havoc_mutations, HavocScheduledMutator, I2SRandReplace};
 use libafl::schedulers::QueueScheduler;
-use libafl::stages::StdMutationalStage;
+use libafl::stages::{IfStage, StdMutationalStage};
 use libafl::state::{HasCorpus, HasExecutions, HasMaxSize, StdState};
 use libafl_bolts::rands::StdRand;
 use libafl_bolts::shmem::unix_shmem::UnixShMem;
 use libafl_bolts::tuples::{tuple_list, Handled};
 
 use super::control::{Control, Ended, Slot};
-use super::seeds::Mapping;
 use super::signals;
 use crate::names::write_corpus_file;
+use gofuzz_shm::signature::Signature;
 
 pub type State =
     StdState<InMemoryCorpus<BytesInput>, BytesInput, StdRand, InMemoryCorpus<BytesInput>>;
 pub type Manager = LlmpEventManager<(), BytesInput, State, UnixShMem, CleanShMemProvider>;
+
+/// Mutations per Go fuzz burst: large enough that the burst's fixed cost (one message each
+/// way) is small beside Go's per-input cost, small enough that LibAFL's stages get their turn
+/// and a `--runs` budget is not overshot by much.
+const GO_BURST: u64 = 1000;
 
 /// What every client does, decided by the parent before the fork.
 pub struct Plan {
@@ -37,10 +46,12 @@ pub struct Plan {
     pub workdir: Option<PathBuf>,
     pub timeout: Duration,
     pub seeds: Vec<Vec<u8>>,
-    pub mapping: Mapping,
+    pub signature: Signature,
     pub corpus_dir: Option<PathBuf>,
     pub crash_dir: PathBuf,
     pub keep_going: bool,
+    /// The binary records comparisons (built with the hook object): add input-to-state.
+    pub cmp: bool,
     pub deadline: Option<Instant>,
     pub runs: Option<u64>,
     pub seed: u64,
@@ -79,11 +90,20 @@ fn fuzz(
     let mut options = WorkerOptions::new(&plan.binary, &plan.target);
     options.timeout = plan.timeout;
     options.dir.clone_from(&plan.workdir);
+    // A ring per client, for its own worker; without hooks it stays empty and the
+    // input-to-state stage skips every input.
+    let ring = if plan.cmp {
+        let ring = CmpRing::new(cmp::DEFAULT_SLOTS).map_err(|e| e.to_string())?;
+        cmp::attach(&ring, &mut options);
+        Some(ring)
+    } else {
+        None
+    };
     let mut worker = Worker::start(options).map_err(|e| e.to_string())?;
 
     // The map's size is Go's counter count, known after one run: warm up on the seeds (or
     // an empty input).
-    let mut mapping = plan.mapping;
+    let mut mapping = plan.signature.clone();
     let mut warmup: Vec<Vec<u8>> = Vec::new();
     for bytes in plan.seeds.iter().map(Vec::as_slice).chain([&b""[..]]) {
         let mut entry = Vec::new();
@@ -106,7 +126,11 @@ fn fuzz(
     state.set_max_size(plan.max_len);
     let mut fuzzer = StdFuzzer::new(QueueScheduler::new(), feedback, objective);
     let handle = counters.handle();
-    let mut executor = GoExecutor::new(worker, mapping, tuple_list!(counters), handle)
+    let comparisons = match ring {
+        Some(ring) => GoCmpObserver::new("go-cmp", ring),
+        None => GoCmpObserver::disabled("go-cmp"),
+    };
+    let mut executor = GoExecutor::new(worker, mapping, tuple_list!(counters, comparisons), handle)
         .halt_on_failure(!plan.keep_going);
 
     for seed in &plan.seeds {
@@ -130,9 +154,28 @@ fn fuzz(
     // LibAFL's havoc stacks up to 2^7 mutations per input, which scrambles the short inputs
     // Go targets take; up to 2^3 found FuzzFrame's bug in a median of 19k runs over five
     // seeds, against 128k with 2^7 and 23k with 2^1 (engines/libafl/tests/executor.rs).
-    let mut stages = tuple_list!(StdMutationalStage::new(
-        HavocScheduledMutator::with_max_stack_pow(havoc_mutations(), 3)
-    ));
+    // Beside havoc, Go's own mutator in the worker: a burst of up to GO_BURST mutations per
+    // scheduled input runs at Go's speed (no round trip per input), knows the arguments'
+    // types, and hands LibAFL the input it rebuilt when a mutation lit new counters.
+    let with_cmp = plan.cmp;
+    let mut stages = tuple_list!(
+        StdMutationalStage::new(HavocScheduledMutator::with_max_stack_pow(
+            havoc_mutations(),
+            3
+        )),
+        GoMutatorStage::new(GO_BURST),
+        // Input-to-state: the current input's comparisons, then operands found in the input
+        // replaced by what they were compared with (exact strings, magic numbers).
+        IfStage::new(
+            move |_: &mut _, _: &mut _, _: &mut _, _: &mut _| Ok(with_cmp),
+            tuple_list!(
+                GoTracingStage,
+                StdMutationalStage::new(HavocScheduledMutator::new(tuple_list!(
+                    I2SRandReplace::new()
+                ))),
+            ),
+        ),
+    );
     loop {
         let failures = executor.take_failures();
         let found = !failures.is_empty();
@@ -174,11 +217,10 @@ fn fuzz(
 
 /// A warmup failure, with a hint when Go refused the arguments' types.
 fn explain_warmup(text: &str) -> String {
-    if text.contains("Call using") || text.contains("as type") {
+    if gofuzz_shm::signature::call_mismatch(text).is_some() {
         format!(
-            "{text}\nThe target's arguments are not one []byte or one string: give a seed \
-             (testdata/fuzz/<FuzzName>/ or a SEED_DIR) so their type is known; typed targets \
-             of several arguments are not fuzzed yet"
+            "{text}\nThe target's argument types are not the ones assumed: give --types, \
+             or --pkg to discover them, or a seed of the target"
         )
     } else {
         text.to_owned()
@@ -214,7 +256,7 @@ fn report_failure(plan: &Plan, slot: &Slot, failure: &Failure) -> Result<(), Str
 fn save_new_inputs<OT>(
     plan: &Plan,
     state: &State,
-    executor: &mut GoExecutor<Mapping, OT>,
+    executor: &mut GoExecutor<Signature, OT>,
     saved: usize,
 ) -> Result<usize, String> {
     let count = state.corpus().count();

@@ -64,10 +64,12 @@ pub fn main(args: &FuzzArgs) -> Result<u8> {
 
     // The binary, and the directory the worker runs in (Go runs tests in the package's).
     let built;
+    let mut cmp = false;
     let (binary, workdir) = match (&args.pkg, &args.bin) {
         (Some(pkg), _) => {
             eprintln!("gofuzz-shm fuzz: building {} ...", pkg.display());
-            built = build::go_test_c(pkg, &args.target)?;
+            built = build::go_test_c(pkg, &args.target, !args.no_cmp)?;
+            cmp = built.hooks;
             (built.path.clone(), Some(absolute(pkg)?))
         }
         (None, Some(bin)) => (absolute(bin)?, None),
@@ -84,7 +86,20 @@ pub fn main(args: &FuzzArgs) -> Result<u8> {
             .map_err(|e| CliError::file("create directory", corpus, e))?;
         dirs.push((corpus.clone(), true));
     }
-    let seeds = seeds::load(&dirs)?;
+    let known = if let Some(types) = &args.types {
+        Some(
+            gofuzz_shm::signature::Signature::parse(types)
+                .map_err(|e| CliError::new(format!("--types: {e}")))?,
+        )
+    } else if let Some(pkg) = &args.pkg {
+        Some(
+            gofuzz_shm::signature::Signature::discover(pkg, &args.target)
+                .map_err(|e| CliError::new(format!("--pkg {}: {e}", pkg.display())))?,
+        )
+    } else {
+        None
+    };
+    let seeds = seeds::load(&dirs, known)?;
     for (path, why) in &seeds.skipped {
         eprintln!("gofuzz-shm fuzz: skipping seed {}: {why}", path.display());
     }
@@ -110,10 +125,11 @@ pub fn main(args: &FuzzArgs) -> Result<u8> {
         workdir,
         timeout: args.timeout,
         seeds: seeds.inputs,
-        mapping: seeds.mapping,
+        signature: seeds.signature.clone(),
         corpus_dir: args.corpus.clone(),
         crash_dir: args.crash_dir.clone(),
         keep_going: args.keep_going,
+        cmp,
         deadline: args.time.map(|t| started + t),
         runs: args.runs,
         seed,
@@ -124,9 +140,10 @@ pub fn main(args: &FuzzArgs) -> Result<u8> {
     };
     let control = Control::new().map_err(|e| CliError::new(format!("map memory: {e}")))?;
     eprintln!(
-        "gofuzz-shm fuzz: {} on {clients} core(s) ({}), {} seed(s), seed {seed}, LLMP broker on \
-         127.0.0.1:{port}{}",
+        "gofuzz-shm fuzz: {}({}) on {clients} core(s) ({}), {} seed(s), seed {seed}, LLMP broker \
+         on 127.0.0.1:{port}{}",
         args.target,
+        plan.signature,
         args.cores,
         plan.seeds.len(),
         args.remote_broker

@@ -1,6 +1,7 @@
 //! From the engine's bytes to the corpus entry a Go worker runs.
 
 use gofuzz_shm::corpus::{self, Value};
+use gofuzz_shm::signature::Signature;
 
 /// Turns the raw bytes LibAFL mutates into the encoded corpus entry (`go test fuzz v1` and one
 /// line per argument) that the Go worker runs. The mapping must be deterministic: the same
@@ -33,6 +34,19 @@ impl EntryEncoder for BytesEntry {
             Ok([Value::Bytes(bytes)]) => Some(bytes),
             _ => None,
         }
+    }
+}
+
+/// A target of any argument types: gofuzz-shm's byte mapping (fixed-width values from a
+/// little-endian header, `[]byte`/`string` values from the rest), the identity for a lone
+/// `[]byte` or `string`.
+impl EntryEncoder for Signature {
+    fn encode_entry(&mut self, bytes: &[u8], entry: &mut Vec<u8>) {
+        entry.extend_from_slice(&self.entry_from_bytes(bytes));
+    }
+
+    fn bytes_of_entry(&mut self, entry: &[u8]) -> Option<Vec<u8>> {
+        self.bytes_from_entry(entry).ok()
     }
 }
 

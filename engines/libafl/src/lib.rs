@@ -13,6 +13,9 @@
 //!   warmup run).
 //! - [`GoMutatorStage`] lets Go's own mutator work inside the worker, in bursts, and hands
 //!   what it finds to LibAFL (needs the host to rebuild Go's mutated inputs).
+//! - [`GoCmpObserver`] turns the comparisons a worker built with the hook object records
+//!   into LibAFL's `CmpValuesMetadata`, for its input-to-state mutator (`I2SRandReplace`)
+//!   after a [`GoTracingStage`].
 //! - [`CleanShMemProvider`] is shared memory for LLMP (LibAFL's multi-process and multi-node
 //!   event bus) that no process outlives, even one killed with SIGKILL.
 //!
@@ -83,12 +86,14 @@
 
 #![deny(missing_docs)]
 
+mod cmp;
 mod entry;
 mod executor;
 mod observers;
 mod shmem;
 mod stage;
 
+pub use cmp::{GoCmpObserver, GoTracingStage};
 pub use entry::{BytesEntry, EntryEncoder};
 pub use executor::{Failure, GoExecutor};
 pub use observers::{counters_observer, GoCountersObserver};

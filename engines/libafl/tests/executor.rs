@@ -254,3 +254,73 @@ fn the_go_mutator_stage_runs_bursts_in_the_worker() {
     assert!((1..=2000).contains(&burst), "{burst} runs");
     eprintln!("a Go fuzz burst ran {burst} mutations in the worker");
 }
+
+/// Go's mutator alone, as the only stage: the inputs it rebuilds after a burst that lit new
+/// counters enter LibAFL's corpus, and from them it climbs FuzzFrame's magic to the planted
+/// bug. No LibAFL mutation runs, so every corpus entry past the seed and the solution are the
+/// stage's rebuilt inputs.
+#[test]
+fn the_go_mutator_stage_alone_grows_the_corpus_and_finds_the_bug() {
+    if !have_go() {
+        return;
+    }
+    let mut w = worker("FuzzFrame");
+    let seed = b"GO\x00\x00\x00\x00".to_vec();
+    let counters = counters_observer("go", &mut w, [entry(&seed).as_slice()]).unwrap();
+    let mut feedback = MaxMapFeedback::new(&counters);
+    let mut objective = feedback_or_fast!(CrashFeedback::new(), TimeoutFeedback::new());
+    let mut state: State = StdState::new(
+        StdRand::with_seed(1),
+        InMemoryCorpus::new(),
+        InMemoryCorpus::new(),
+        &mut feedback,
+        &mut objective,
+    )
+    .unwrap();
+    let mut mgr = SimpleEventManager::<BytesInput, _, State>::new(NopMonitor {});
+    let mut fuzzer = StdFuzzer::new(QueueScheduler::new(), feedback, objective);
+    let handle = counters.handle();
+    let mut executor = GoExecutor::new(w, BytesEntry, tuple_list!(counters), handle);
+    fuzzer
+        .add_input(
+            &mut state,
+            &mut executor,
+            &mut mgr,
+            BytesInput::new(seed.clone()),
+        )
+        .unwrap();
+    let mut stages = tuple_list!(GoMutatorStage::new(1000));
+    // A hang guard, not a timing assertion.
+    while state.solutions().count() == 0 && *state.executions() < 5_000_000 {
+        fuzzer
+            .fuzz_one(&mut stages, &mut executor, &mut state, &mut mgr)
+            .unwrap();
+    }
+    let failures = executor.take_failures();
+    eprintln!(
+        "Go's mutator alone: found after {} runs; corpus {}",
+        state.executions(),
+        state.corpus().count()
+    );
+    assert!(
+        state.corpus().count() > 1,
+        "no rebuilt input entered the corpus"
+    );
+    let grown = state
+        .corpus()
+        .cloned_input_for_id(state.corpus().nth(1))
+        .unwrap();
+    assert_ne!(grown.as_ref() as &[u8], seed.as_slice());
+    assert!(
+        !failures.is_empty(),
+        "no failure in {} runs",
+        state.executions()
+    );
+    assert!(
+        failures[0]
+            .entry
+            .starts_with(b"go test fuzz v1\n[]byte(\"GOF\\x02"),
+        "{}",
+        String::from_utf8_lossy(&failures[0].entry)
+    );
+}

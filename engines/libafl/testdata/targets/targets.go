@@ -69,3 +69,19 @@ func Deep(b []byte) int {
 	}
 	return 8
 }
+
+// Typed panics when n is over 1000 and s starts with "go".
+func Typed(s string, n int64) {
+	if n > 1000 && len(s) >= 2 && s[0] == 'g' && s[1] == 'o' {
+		panic("planted bug: typed")
+	}
+}
+
+// Token panics on a string that starts with an exact 21-byte token: no coverage counter
+// lights up for a partial match, so only input-to-state (the compared operand copied into
+// the input) finds it.
+func Token(s string) {
+	if len(s) >= 21 && s[:21] == "gofuzz-shm-token-7421" {
+		panic("planted bug: token")
+	}
+}

@@ -26,3 +26,15 @@ func FuzzDeep(f *testing.F) {
 		Deep(b)
 	})
 }
+
+func FuzzTyped(f *testing.F) {
+	f.Fuzz(func(t *testing.T, s string, n int64) {
+		Typed(s, n)
+	})
+}
+
+func FuzzToken(f *testing.F) {
+	f.Fuzz(func(t *testing.T, s string) {
+		Token(s)
+	})
+}

@@ -53,3 +53,22 @@ pub fn binary() -> &'static Path {
         out
     })
 }
+
+/// The targets' test binary built with the comparison hooks (`gofuzz_shm::cmp`).
+pub fn hooked_binary() -> &'static Path {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        let out_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("libafl-targets");
+        std::fs::create_dir_all(&out_dir).unwrap();
+        let out = out_dir.join("targets-cmp.test");
+        let tmp = out_dir.join(format!("targets-cmp.{}.tmp", std::process::id()));
+        let mut options = gofuzz_shm::cmp::BuildOptions::new(targets_dir(), "FuzzToken", &tmp);
+        options.env = vec![
+            ("GOWORK".into(), "off".into()),
+            ("GOTOOLCHAIN".into(), "local".into()),
+        ];
+        gofuzz_shm::cmp::build_test_binary(&options).expect("the hooked build");
+        std::fs::rename(&tmp, &out).unwrap();
+        out
+    })
+}
