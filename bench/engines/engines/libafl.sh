@@ -9,9 +9,11 @@ engine_check() {
 engine_prepare() { :; }
 
 # Stops at the first failure (its default), or when the budget is spent. The seeds are the Go
-# corpus files in the working directory's testdata.
+# corpus files in the working directory's testdata. --bin: the same test binary as go test -fuzz,
+# so without comparison feedback (which --pkg would build in, inside the timed run).
 engine_run() {
-	"$GOFUZZSHM" fuzz --bin "$BIN" --target "$TARGET" --cores "$CPU" --time "${BUDGET}s" \
+	"$GOFUZZSHM" fuzz --bin "$BIN" --target "$TARGET" --types "$TYPES" --cores "$CPU" \
+		--time "${BUDGET}s" \
 		--seed "$SEED" --corpus "$OUT/corpus" --crash-dir "$OUT/crashers" \
 		"$WD/testdata/fuzz/$TARGET"
 }
