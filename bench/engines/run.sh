@@ -133,11 +133,13 @@ export GOFUZZSHM="$target_dir/$profile/gofuzz-shm"
 case " $engines " in
 *" libfuzzer "* | *" afl "* | *" libafl "*)
 	step "build: the gofuzz-shm command (cargo, $profile)"
+	# The library too: `gofuzz-shm build` links libgofuzz_shm.a from beside the command.
 	if [ $profile = release ]; then
 		cargo build --quiet --release -p gofuzz-shm-cli
 	else
 		cargo build --quiet -p gofuzz-shm-cli
 	fi
+	if [ $profile = release ]; then cargo build --quiet --release --lib; else cargo build --quiet --lib; fi
 	;;
 esac
 
