@@ -23,6 +23,10 @@ engine_execs() {
 	sed -n 's/^gofuzz-shm fuzz: \([0-9]*\) runs in \([0-9.]*\) s .*/\1 \2/p' "$OUT/log" | tail -n 1
 }
 
-# Go corpus files, as Go writes them.
-engine_corpus() { echo "$OUT/corpus"; }
+# Go corpus files, as Go writes them; the seeds count as for go test -fuzz (its corpus is the
+# cache plus testdata), since --corpus holds only the new inputs.
+engine_corpus() {
+	echo "$OUT/corpus"
+	echo "$WD/testdata/fuzz/$TARGET"
+}
 engine_crashers() { echo "$OUT/crashers"; }

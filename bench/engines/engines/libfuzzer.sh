@@ -40,6 +40,10 @@ engine_execs() {
 }
 
 # libFuzzer's corpus holds engine bytes, not Go corpus files; -go_crashers holds Go corpus files.
+# The seeds count as for go test -fuzz (libFuzzer writes only new inputs into $OUT/corpus).
 ENGINE_CORPUS_FORMAT=raw
-engine_corpus() { echo "$OUT/corpus"; }
+engine_corpus() {
+	echo "$OUT/corpus"
+	echo "$PREP/seeds"
+}
 engine_crashers() { echo "$OUT/crashers"; }
