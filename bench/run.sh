@@ -7,7 +7,8 @@
 #   bench/run.sh -o FILE    write the report to FILE instead
 #   bench/run.sh --engines-only   only the engine benchmark (bench/engines/run.sh, full mode),
 #                           then the report with the other sections of the last full run (or,
-#                           without one, the engine section alone in target/bench/ENGINES.md)
+#                           without one, BENCHMARKS.md with only its engine goals and section
+#                           replaced: report -only-engines -into)
 #   bench/run.sh --no-engines     everything but the engine benchmark
 #
 # Every speed claim is a ratio against a baseline measured in the same run, interleaved where
@@ -79,8 +80,8 @@ if [ $engines = only ]; then
 	if [ -f "$run/meta.txt" ] && grep -qx 'mode=full' "$run/meta.txt"; then
 		"$run/bin/report" -run "$run" -engines "$run/engines" -o "${out:-$root/BENCHMARKS.md}" -root "$root"
 	else
-		echo "no full run in $run: the engine section alone (make bench writes all of BENCHMARKS.md)"
-		"$run/bin/report" -only-engines -engines "$run/engines" -o "${out:-$target/bench/ENGINES.md}"
+		echo "no full run in $run: only the engine goals and section of BENCHMARKS.md are replaced"
+		"$run/bin/report" -only-engines -engines "$run/engines" -into "$root/BENCHMARKS.md" -o "${out:-$root/BENCHMARKS.md}"
 	fi
 	exit 0
 fi

@@ -8,19 +8,22 @@
 //!   the failure (`panic:`, `fatal error:` or the `--- FAIL` text), so the benchmark can credit
 //!   an engine only with the planted bug.
 //!
-//! Files that are not `go test fuzz v1` entries are engine-native bytes: run as the single
-//! `[]byte` argument when `--raw-as-bytes` is given, otherwise counted as `skipped`.
+//! Files that are not `go test fuzz v1` entries are engine-native bytes: with `--types LIST` (the
+//! target's argument types) they are mapped to a Go entry by the signature mapping, as the
+//! engines map them (for one `[]byte` that is the bytes themselves); without it they are
+//! counted as `skipped`.
 //!
-//! `bench_replay --bin B --target T [--dir D] [--raw-as-bytes] PATH...` (directories are read
+//! `bench_replay --bin B --target T [--dir D] [--types LIST] PATH...` (directories are read
 //! one level deep, files in name order).
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use gofuzz_shm::signature::Signature;
 use gofuzz_shm::worker::{Outcome, Worker, WorkerOptions};
 
 const USAGE: &str =
-    "usage: bench_replay --bin BINARY --target FuzzX [--dir DIR] [--raw-as-bytes] PATH...";
+    "usage: bench_replay --bin BINARY --target FuzzX [--dir DIR] [--types LIST] PATH...";
 
 fn main() {
     if let Err(e) = run() {
@@ -31,19 +34,23 @@ fn main() {
 
 fn run() -> Result<(), String> {
     let mut args = std::env::args().skip(1);
-    let (mut bin, mut target, mut dir, mut raw_as_bytes) = (None, None, None, false);
+    let (mut bin, mut target, mut dir, mut types) = (None, None, None, None);
     let mut paths = Vec::new();
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--bin" => bin = args.next().map(PathBuf::from),
             "--target" => target = args.next(),
             "--dir" => dir = args.next().map(PathBuf::from),
-            "--raw-as-bytes" => raw_as_bytes = true,
+            "--types" => types = args.next(),
             "-h" | "--help" => return Err(USAGE.into()),
             _ => paths.push(PathBuf::from(arg)),
         }
     }
     let (bin, target) = bin.zip(target).ok_or(USAGE)?;
+    let signature = match &types {
+        Some(t) => Some(Signature::parse(t).map_err(|e| format!("--types {t}: {e}"))?),
+        None => None,
+    };
     let mut files = Vec::new();
     for path in &paths {
         collect(path, &mut files)?;
@@ -60,8 +67,8 @@ fn run() -> Result<(), String> {
         let data = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
         let result = if data.starts_with(b"go test fuzz v1\n") {
             worker.run(&data)
-        } else if raw_as_bytes {
-            worker.run_bytes(&data)
+        } else if let Some(sig) = &signature {
+            worker.run(&sig.entry_from_bytes(&data))
         } else {
             skipped += 1;
             continue;

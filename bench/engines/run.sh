@@ -89,17 +89,17 @@ step "build: the replay tool (cargo --release)"
 cargo build --quiet --release --example bench_replay
 replay="$target_dir/release/examples/bench_replay"
 
-# Targets: name package fuzz-target quick bug, from targets.txt (or --targets).
-declare -A t_pkg t_fn t_bug t_dir t_bytes
+# Targets: name package fuzz-target quick types bug, from targets.txt (or --targets).
+declare -A t_pkg t_fn t_types t_bug t_dir
 t_names=()
-while read -r name pkg fn q bug; do
+while read -r name pkg fn q types bug; do
 	case "$name" in '' | '#'*) continue ;; esac
 	if [ -n "$targets" ]; then
 		case " $targets " in *" $name "*) ;; *) continue ;; esac
 	elif [ $quick = 1 ] && [ "$q" != yes ]; then
 		continue
 	fi
-	t_names+=("$name") t_pkg[$name]=$pkg t_fn[$name]=$fn t_bug[$name]=$bug
+	t_names+=("$name") t_pkg[$name]=$pkg t_fn[$name]=$fn t_types[$name]=$types t_bug[$name]=$bug
 done <"$here/targets.txt"
 [ ${#t_names[@]} -gt 0 ] || { echo "no targets selected" >&2 && exit 2; }
 
@@ -122,16 +122,6 @@ for name in "${t_names[@]}"; do
 	# under testdata/fuzz/<Target>, and files a target may read).
 	mkdir -p "$res/wd/$name/testdata/fuzz/$fn"
 	if [ -d "$srcdir/testdata" ]; then cp -r "$srcdir/testdata/." "$res/wd/$name/testdata/"; fi
-	# A target of one []byte argument takes an engine's raw bytes as they are; for others the
-	# replay skips raw files (an engine saves Go corpus files for them).
-	t_bytes[$name]=""
-	seed_file=$(find "$res/wd/$name/testdata/fuzz/$fn" -type f -print -quit)
-	if [ -n "$seed_file" ]; then
-		values=$(sed -n '2,$p' "$seed_file")
-		if [ "$(wc -l <<<"$values")" = 1 ] && [[ $values == '[]byte('* ]]; then
-			t_bytes[$name]=--raw-as-bytes
-		fi
-	fi
 done
 
 # The gofuzz-shm command, for the engines built on it: the release build for measuring; in
@@ -143,11 +133,13 @@ export GOFUZZSHM="$target_dir/$profile/gofuzz-shm"
 case " $engines " in
 *" libfuzzer "* | *" afl "* | *" libafl "*)
 	step "build: the gofuzz-shm command (cargo, $profile)"
+	# The library too: `gofuzz-shm build` links libgofuzz_shm.a from beside the command.
 	if [ $profile = release ]; then
 		cargo build --quiet --release -p gofuzz-shm-cli
 	else
 		cargo build --quiet -p gofuzz-shm-cli
 	fi
+	if [ $profile = release ]; then cargo build --quiet --release --lib; else cargo build --quiet --lib; fi
 	;;
 esac
 
@@ -173,7 +165,7 @@ done
 # The variables an engine's functions see (see engines/gotest.sh).
 engine_env() { # engine name seed
 	local engine=$1 name=$2 seed=$3
-	export BIN="$res/bin/$name.test" PKG=${t_pkg[$name]} TARGET=${t_fn[$name]}
+	export BIN="$res/bin/$name.test" PKG=${t_pkg[$name]} TARGET=${t_fn[$name]} TYPES=${t_types[$name]}
 	export PKG_DIR=${t_dir[$name]}
 	export PREP="$res/prep/$engine/$name" SEED=$seed BUDGET=$budget
 	export OUT="$res/runs/$engine/$name/$seed" WD="$res/runs/$engine/$name/$seed/wd"
@@ -197,9 +189,9 @@ one_run() { # engine name seed cpu
 	local engine=$1 name=$2 seed=$3 cpu=$4 file="$here/engines/$1.sh"
 	engine_env "$engine" "$name" "$seed"
 	export CPU=$cpu
-	local raw=""
+	local raw=()
 	if [ "$(bash -c '. "$1"; echo "${ENGINE_CORPUS_FORMAT:-go}"' _ "$file")" = raw ]; then
-		raw=${t_bytes[$name]}
+		raw=(--types "${t_types[$name]}")
 	fi
 	mkdir -p "$OUT"
 	cp -r "$res/wd/$name" "$WD"
@@ -216,11 +208,11 @@ one_run() { # engine name seed cpu
 	mapfile -t corpus < <(bash -c '. "$1"; engine_corpus' _ "$file")
 	local existing=() p
 	for p in "${crashers[@]}"; do [ -e "$p" ] && existing+=("$p"); done
-	"$replay" --bin "$BIN" --target "$TARGET" --dir "$WD" ${raw:+"$raw"} "${existing[@]}" >"$OUT/crashers.json" 2>"$OUT/crashers.err" ||
+	"$replay" --bin "$BIN" --target "$TARGET" --dir "$WD" "${raw[@]}" "${existing[@]}" >"$OUT/crashers.json" 2>"$OUT/crashers.err" ||
 		echo '{"error":"replay failed"}' >"$OUT/crashers.json"
 	existing=()
 	for p in "${corpus[@]}"; do [ -e "$p" ] && existing+=("$p"); done
-	"$replay" --bin "$BIN" --target "$TARGET" --dir "$WD" ${raw:+"$raw"} "${existing[@]}" >"$OUT/corpus.json" 2>"$OUT/corpus.err" ||
+	"$replay" --bin "$BIN" --target "$TARGET" --dir "$WD" "${raw[@]}" "${existing[@]}" >"$OUT/corpus.json" 2>"$OUT/corpus.err" ||
 		echo '{"error":"replay failed"}' >"$OUT/corpus.json"
 	local bug=${t_bug[$name]} found=false
 	if [ "$bug" != - ]; then

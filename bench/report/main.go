@@ -13,7 +13,8 @@
 // Every number in the report comes from these files; the report is never edited by hand.
 //
 // and, with -engines, the engine benchmark's directory (bench/engines/run.sh; see engines.go).
-// With -only-engines the report has the engine section alone (no -run directory needed).
+// With -only-engines the report has the engine section alone (no -run directory needed); with
+// -only-engines -into BENCHMARKS.md, that file with only its engine goals and section replaced.
 //
 //	report -run target/bench/run -o BENCHMARKS.md [-root .] [-engines target/bench/run/engines]
 package main
@@ -39,6 +40,7 @@ func main() {
 	root := flag.String("root", ".", "repository root (to see whether bench/rust/worker*.rs exists)")
 	enginesDir := flag.String("engines", "", "directory with the engine benchmark's results")
 	onlyEngines := flag.Bool("only-engines", false, "report the engine benchmark alone")
+	into := flag.String("into", "", "with -only-engines: update the engine goals and section of this full report (written to -o)")
 	flag.Parse()
 	fail := func(err error) {
 		fmt.Fprintln(os.Stderr, "report:", err)
@@ -57,7 +59,15 @@ func main() {
 		}
 	}
 	var text string
-	if *onlyEngines {
+	if *onlyEngines && *into != "" {
+		old, err := os.ReadFile(*into)
+		if err != nil {
+			fail(err)
+		}
+		if text, err = r.spliceEngines(string(old)); err != nil {
+			fail(err)
+		}
+	} else if *onlyEngines {
 		text = r.renderEnginesOnly()
 	} else {
 		text = r.render()

@@ -2,7 +2,8 @@
 #
 # An engine is this file's five functions, sourced by bench/engines/run.sh in a subshell with:
 #   BIN      the target's `go test -c -fuzz=^TARGET$` binary (the replay uses the same one)
-#   PKG      the package (import path or directory), TARGET its fuzz target (FuzzX),
+#   PKG      the package (import path or directory), TARGET its fuzz target (FuzzX), TYPES
+#            its argument types (targets.txt: e.g. []byte or string,int64,bool),
 #            PKG_DIR its source directory
 #   GOFUZZSHM the gofuzz-shm command (release build of this tree)
 #   PREP     a directory for what engine_prepare builds (once per target, not timed)
@@ -11,7 +12,7 @@
 #   OUT      this run's own directory (the log is $OUT/log)
 #   SEED     the run's seed, BUDGET its time budget in seconds, CPU the one CPU it runs on
 # ENGINE_CORPUS_FORMAT=raw (a variable the file sets) says its corpus and failures are engine
-# bytes, not Go corpus files: replayed as the argument of one-[]byte targets, skipped for others.
+# bytes, not Go corpus files: mapped to Go entries by the signature mapping ($TYPES) for the replay.
 # engine_run is timed; run.sh pins it to one CPU (taskset) and kills it BUDGET+30 s in.
 #   engine_check     exits 0 when the engine can run here, else prints why and exits 1
 #   engine_prepare   builds what engine_run needs into $PREP
