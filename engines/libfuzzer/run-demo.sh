@@ -30,10 +30,12 @@ if ! command -v clang-19 >/dev/null 2>&1 && ! command -v clang >/dev/null 2>&1; 
     fail "no clang: install clang-19 libclang-rt-19-dev (Debian/Ubuntu)"
 fi
 
-step "build: gofuzz-shm build --engine libfuzzer --target FuzzFrame --pkg examples/fuzzer/target"
+step "build: gofuzz-shm build --engine libfuzzer --no-cmp --target FuzzFrame --pkg examples/fuzzer/target"
 "$CARGO" build --quiet --release --lib
 "$CARGO" build --quiet --release -p gofuzz-shm-cli
-target/release/gofuzz-shm build --engine libfuzzer --target FuzzFrame \
+# --no-cmp: this demo compares Go's coverage counters with none; comparison feedback (on by
+# default) would guide the "blind" run too (`make test-libfuzzer-cmp` shows what it adds).
+target/release/gofuzz-shm build --engine libfuzzer --no-cmp --target FuzzFrame \
     --pkg examples/fuzzer/target -o "$out/fuzz_frame"
 
 # Runs the libFuzzer binary in $out; keeps its log and sets $rc.
