@@ -78,7 +78,7 @@ step() { printf '\n== %s  [%ss]\n' "$*" "$SECONDS"; }
 	echo "jobs=$jobs"
 	echo "cpus=${cpus[*]}"
 	echo "cores=$(nproc)"
-	echo "cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)"
+	echo "cpu=$(sed -n '/^model name[[:space:]]*: /{s///p;q}' /proc/cpuinfo)"
 	echo "kernel=$(uname -srm)"
 	echo "go=$(go version)"
 	echo "commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo ' (with uncommitted changes)')"

@@ -73,7 +73,8 @@ show blind.log
 step "the libFuzzer binary reproduces its artifact"
 echo "\$ ./fuzz_frame $artifact"
 fuzz replay.log ./fuzz_frame "$artifact"
-grep -E 'panic:|deadly signal' "$out/replay.log" | sed 's/^ *//' | head -3 || true
+replay=$(sed -n -E '/panic:|deadly signal/s/^ *//p' "$out/replay.log")
+sed -n 1,3p <<<"$replay"
 [ "$rc" = 77 ] || fail "the artifact did not crash again (exit $rc)"
 
 step "go test reproduces the Go corpus file from testdata/fuzz/FuzzFrame/$gofile"
