@@ -3,9 +3,9 @@
 #
 # Every check in a script must fail only for the reason it checks. Two patterns broke that and
 # are the reason these helpers exist:
-#   - `producer | grep -q WORD` under `set -o pipefail`: grep exits at the first match, the
-#     producer dies of SIGPIPE on its next write, and the pipeline fails although WORD was
-#     there (or, in `if producer | grep -q`, a match is taken for "no match"). So output is
+#   - a producer piped into `grep -q WORD` under `set -o pipefail`: grep exits at the first
+#     match, the producer dies of SIGPIPE on its next write, and the pipeline fails although
+#     WORD was there (or, in an `if`, a match is taken for "no match"). So output is
 #     captured into a variable first and matched afterwards (`contains`, `has_line`).
 #   - `command | filter || true`: the status of `command` is lost with the filter's. So a long
 #     command's output goes to a log, its status is kept, and lines are picked from the log
