@@ -75,30 +75,8 @@ fn cpu_time(pid: u32) -> Duration {
     Duration::from_nanos(ns as u64)
 }
 
-/// Pins this process (and so the workers it starts) to one CPU, as benches/worker.rs does and
-/// for its reason: unpinned, runs jump between two speeds (host and worker on one core or on
-/// two), which drowns the difference measured. GOFUZZSHM_BENCH_NO_PIN=1 leaves it unpinned.
-fn pin_to_one_cpu() -> Option<usize> {
-    if std::env::var_os("GOFUZZSHM_BENCH_NO_PIN").is_some() {
-        return None;
-    }
-    // SAFETY: sched_getaffinity/sched_setaffinity on this process with a zeroed cpu_set_t.
-    unsafe {
-        let mut set: libc::cpu_set_t = std::mem::zeroed();
-        if libc::sched_getaffinity(0, std::mem::size_of_val(&set), &mut set) != 0 {
-            return None;
-        }
-        let cpu = (0..libc::CPU_SETSIZE as usize)
-            .rev()
-            .find(|&c| libc::CPU_ISSET(c, &set))?;
-        libc::CPU_ZERO(&mut set);
-        libc::CPU_SET(cpu, &mut set);
-        (libc::sched_setaffinity(0, std::mem::size_of_val(&set), &set) == 0).then_some(cpu)
-    }
-}
-
 fn main() {
-    let pinned = pin_to_one_cpu();
+    let pinned = support::pin_to_one_cpu();
     let plain_bin = build("plain", false);
     let hooked_bin = build("hooked", true);
     let start = |binary: &Path, ring: Option<&CmpRing>| {

@@ -8,7 +8,7 @@
 //!
 //! Criterion measures each; then an interleaved measurement (blocks of runs alternating between
 //! the hosts, so both see the same machine load) prints the runs/s of both and their ratio.
-//! The process pins itself and its workers to one CPU first (see `pin_to_one_cpu`; set
+//! The process pins itself and its workers to one CPU first (see `support::pin_to_one_cpu`; set
 //! GOFUZZSHM_BENCH_NO_PIN=1 not to); GOFUZZSHM_BENCH_ROUNDS=1 prints every round.
 //!
 //! Then the same interleaved measurement on binaries with growing counter counts (bench/worker:
@@ -21,6 +21,8 @@
 //! the interleaved measurements), or
 //! `cargo bench --bench worker -- profile large 20000` (only our host's runs on one binary, for
 //! `valgrind --tool=callgrind`).
+
+mod support;
 
 use std::ffi::OsString;
 use std::fs::File;
@@ -319,29 +321,6 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-/// Pins this process (and so the workers it starts) to one CPU, the last it may use, unless
-/// GOFUZZSHM_BENCH_NO_PIN is set. Host and worker then take turns on one core: on a small
-/// shared machine, unpinned runs jump between two speeds (the same core or two cores, changing
-/// with the scheduler's placement, not with the host), which drowns the difference measured.
-fn pin_to_one_cpu() -> Option<usize> {
-    if std::env::var_os("GOFUZZSHM_BENCH_NO_PIN").is_some() {
-        return None;
-    }
-    // SAFETY: sched_getaffinity/sched_setaffinity on this process with a zeroed cpu_set_t.
-    unsafe {
-        let mut set: libc::cpu_set_t = std::mem::zeroed();
-        if libc::sched_getaffinity(0, std::mem::size_of_val(&set), &mut set) != 0 {
-            return None;
-        }
-        let cpu = (0..libc::CPU_SETSIZE as usize)
-            .rev()
-            .find(|&c| libc::CPU_ISSET(c, &set))?;
-        libc::CPU_ZERO(&mut set);
-        libc::CPU_SET(cpu, &mut set);
-        (libc::sched_setaffinity(0, std::mem::size_of_val(&set), &set) == 0).then_some(cpu)
-    }
-}
-
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(i) = args.iter().position(|a| a == "profile") {
@@ -350,11 +329,11 @@ fn main() {
             .get(i + 2)
             .and_then(|n| n.parse().ok())
             .unwrap_or(20000);
-        pin_to_one_cpu();
+        support::pin_to_one_cpu();
         profile(size, runs);
         return;
     }
-    let pinned = pin_to_one_cpu();
+    let pinned = support::pin_to_one_cpu();
     let binary = build_binary();
     let cache = tempfile::tempdir().unwrap();
     let mut minimal = Minimal::start(&binary, cache.path());

@@ -244,3 +244,26 @@ fn calibrate(op: &mut Op<'_>, block: Duration) -> u64 {
         n *= 4;
     }
 }
+
+/// Pins this process (and so the workers it starts) to one CPU, the last it may use, unless
+/// GOFUZZSHM_BENCH_NO_PIN is set. Host and worker then take turns on one core: on a small
+/// shared machine, unpinned runs jump between two speeds (the same core or two cores, changing
+/// with the scheduler's placement, not with the host), which drowns the difference measured.
+pub fn pin_to_one_cpu() -> Option<usize> {
+    if std::env::var_os("GOFUZZSHM_BENCH_NO_PIN").is_some() {
+        return None;
+    }
+    // SAFETY: sched_getaffinity/sched_setaffinity on this process with a zeroed cpu_set_t.
+    unsafe {
+        let mut set: libc::cpu_set_t = std::mem::zeroed();
+        if libc::sched_getaffinity(0, std::mem::size_of_val(&set), &mut set) != 0 {
+            return None;
+        }
+        let cpu = (0..libc::CPU_SETSIZE as usize)
+            .rev()
+            .find(|&c| libc::CPU_ISSET(c, &set))?;
+        libc::CPU_ZERO(&mut set);
+        libc::CPU_SET(cpu, &mut set);
+        (libc::sched_setaffinity(0, std::mem::size_of_val(&set), &set) == 0).then_some(cpu)
+    }
+}
